@@ -1,0 +1,399 @@
+"""Every error orgconfig raises, and the registry that turns AWS error codes into them.
+
+The tree::
+
+    OrgConfigError                      base of everything orgconfig raises
+    ├── ValidationError                 bad input; ``.field`` names the offending field
+    │   ├── TemplateError               a conformance pack template that cannot be used
+    │   │   └── TemplateValidationError     the service rejected the template (an ApiError too)
+    │   └── InvalidRequestError         the service rejected a parameter (an ApiError too)
+    ├── ApiError                        any error answer from AWS: code, message, operation,
+    │   │                               request id, region; raised ``from`` the ClientError
+    │   ├── NotFoundError               NoSuchOrganizationConformancePack, NoSuchOrganizationConfigRule
+    │   ├── AccessDeniedError           OrganizationAccessDenied, InsufficientPermissions, AccessDenied
+    │   ├── OrganizationNotReadyError   NoAvailableOrganization, OrganizationAllFeaturesNotEnabled
+    │   ├── LimitExceededError          MaxNumberOfOrganization{ConformancePacks,ConfigRules}Exceeded
+    │   ├── ResourceInUseError          a put or delete while a deployment is in progress
+    │   ├── ThrottlingError             throttled after botocore's own retries ran out
+    │   └── ServiceUnavailableError     5xx answers after botocore's own retries ran out
+    ├── TransportError                  no answer at all: credentials, endpoint, connection
+    └── DeploymentError                 a deployment that did not end well
+        ├── DeploymentFailedError       ``.failures``: every failed member account
+        └── DeploymentTimeoutError      ``.last_result``: the progress seen before time ran out
+
+Every AWS error code maps to exactly one class through :func:`register`; :func:`from_client_error`
+picks the class for a botocore ``ClientError`` and falls back to :class:`ApiError` for codes it does
+not know. Access denied is never reported as not found.
+
+Example::
+
+    try:
+        org.conformance_packs.get("missing")
+    except orgconfig.errors.NotFoundError as e:
+        print(e.code, e.operation, e.request_id)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+if TYPE_CHECKING:
+    from botocore.exceptions import ClientError
+
+    from orgconfig.deployments import DeploymentResult
+    from orgconfig.models import AccountStatus
+
+__all__ = [
+    "AccessDeniedError",
+    "ApiError",
+    "DeploymentError",
+    "DeploymentFailedError",
+    "DeploymentTimeoutError",
+    "InvalidRequestError",
+    "LimitExceededError",
+    "NotFoundError",
+    "OrgConfigError",
+    "OrgConfigWarning",
+    "OrganizationNotReadyError",
+    "ResourceInUseError",
+    "ServiceUnavailableError",
+    "TemplateError",
+    "TemplateValidationError",
+    "TemplateWarning",
+    "ThrottlingError",
+    "TransportError",
+    "ValidationError",
+    "error_class_for",
+    "from_client_error",
+    "register",
+    "registered_codes",
+]
+
+
+class OrgConfigWarning(UserWarning):
+    """Base of the warnings orgconfig emits."""
+
+
+class TemplateWarning(OrgConfigWarning):
+    """Something in a template that the service tolerates but that is probably a mistake."""
+
+
+class OrgConfigError(Exception):
+    """Base class of every error orgconfig raises."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationError(OrgConfigError):
+    """Input that the API would reject, found before (or by) the call.
+
+    ``field`` names the offending field in orgconfig's own terms (``"name"``,
+    ``"parameters['Foo']"``, ``"excluded_accounts[3]"``) when one can be named.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class TemplateError(ValidationError):
+    """A conformance pack template that cannot be parsed or that the service would reject.
+
+    ``path`` is where the template came from, when it came from a file or S3, and ``location``
+    points into the template (``"Resources.MyRule.Properties.Source"``) when the problem has one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = "template",
+        path: str | None = None,
+        location: str | None = None,
+    ) -> None:
+        super().__init__(message, field=field)
+        self.path = path
+        self.location = location
+
+
+class ApiError(OrgConfigError):
+    """An error answer from AWS.
+
+    Attributes:
+        code: the AWS error code, such as ``"ResourceInUseException"``.
+        operation: the API operation, such as ``"PutOrganizationConformancePack"``.
+        request_id: the request id AWS gave, for support cases.
+        region: the region the call went to.
+        http_status: the HTTP status of the answer.
+        response: the parsed error response, as botocore gave it.
+    """
+
+    codes: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "",
+        operation: str = "",
+        request_id: str | None = None,
+        region: str | None = None,
+        http_status: int | None = None,
+        response: Mapping[str, Any] | None = None,
+    ) -> None:
+        OrgConfigError.__init__(self, message)
+        self.code = code
+        self.operation = operation
+        self.request_id = request_id
+        self.region = region
+        self.http_status = http_status
+        self.response: Mapping[str, Any] = response or {}
+
+    def __str__(self) -> str:
+        where = f" in {self.region}" if self.region else ""
+        return f"{self.operation}{where}: {self.code}: {self.message}"
+
+
+_REGISTRY: dict[str, type[ApiError]] = {}
+_E = TypeVar("_E", bound=type[ApiError])
+
+
+def register(*codes: str) -> Callable[[_E], _E]:
+    """Class decorator: make ``cls`` the error raised for each AWS error code in ``codes``.
+
+    A code can belong to one class only; registering it twice is a programming error.
+
+    Example::
+
+        @register("SomeNewException")
+        class SomeNewError(ApiError):
+            '''What SomeNewException means.'''
+    """
+
+    def decorate(cls: _E) -> _E:
+        for code in codes:
+            if code in _REGISTRY:
+                raise RuntimeError(f"{code} is already registered to {_REGISTRY[code].__name__}")
+            _REGISTRY[code] = cls
+        cls.codes = tuple(codes)
+        return cls
+
+    return decorate
+
+
+def registered_codes() -> Mapping[str, type[ApiError]]:
+    """Return a read-only copy of the registry: AWS error code -> error class."""
+    return dict(_REGISTRY)
+
+
+def error_class_for(code: str) -> type[ApiError]:
+    """Return the class raised for an AWS error ``code``; :class:`ApiError` when unknown."""
+    return _REGISTRY.get(code, ApiError)
+
+
+class _ApiValidationMixin(ApiError, ValidationError):
+    """Shared constructor for classes that are both an ApiError and a ValidationError."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "",
+        operation: str = "",
+        request_id: str | None = None,
+        region: str | None = None,
+        http_status: int | None = None,
+        response: Mapping[str, Any] | None = None,
+        field: str | None = None,
+    ) -> None:
+        ApiError.__init__(
+            self,
+            message,
+            code=code,
+            operation=operation,
+            request_id=request_id,
+            region=region,
+            http_status=http_status,
+            response=response,
+        )
+        self.field = field
+
+
+@register(
+    "ValidationException",
+    "InvalidParameterValueException",
+    "InvalidLimitException",
+    "InvalidNextTokenException",
+)
+class InvalidRequestError(_ApiValidationMixin):
+    """The service rejected a request parameter (a ValidationError and an ApiError)."""
+
+
+@register("OrganizationConformancePackTemplateValidationException")
+class TemplateValidationError(_ApiValidationMixin, TemplateError):
+    """The service rejected a conformance pack template (a TemplateError and an ApiError)."""
+
+    path: str | None = None
+    location: str | None = None
+
+
+@register("NoSuchOrganizationConformancePackException", "NoSuchOrganizationConfigRuleException")
+class NotFoundError(ApiError):
+    """The named conformance pack or rule does not exist in this region for this caller."""
+
+
+@register(
+    "OrganizationAccessDeniedException",
+    "InsufficientPermissionsException",
+    "AccessDeniedException",
+    "AccessDenied",
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "ExpiredTokenException",
+)
+class AccessDeniedError(ApiError):
+    """The caller may not do this: not the management account, not a delegated admin, or missing IAM."""
+
+
+@register("NoAvailableOrganizationException", "OrganizationAllFeaturesNotEnabledException")
+class OrganizationNotReadyError(ApiError):
+    """The caller is in no organization, or the organization does not have all features enabled."""
+
+
+@register(
+    "MaxNumberOfOrganizationConformancePacksExceededException",
+    "MaxNumberOfOrganizationConfigRulesExceededException",
+    "MaxNumberOfConformancePacksExceededException",
+    "MaxNumberOfConfigRulesExceededException",
+)
+class LimitExceededError(ApiError):
+    """A service quota was reached, such as the number of organization conformance packs."""
+
+
+@register("ResourceInUseException")
+class ResourceInUseError(ApiError):
+    """The pack or rule is being deployed or deleted; the service said to try again later."""
+
+
+@register(
+    "ThrottlingException",
+    "Throttling",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "LimitExceededException",
+)
+class ThrottlingError(ApiError):
+    """The service kept throttling after botocore's own retries ran out."""
+
+
+@register(
+    "InternalFailure",
+    "InternalServerError",
+    "InternalError",
+    "ServiceUnavailable",
+    "ServiceUnavailableException",
+)
+class ServiceUnavailableError(ApiError):
+    """The service kept answering with a server error after botocore's own retries ran out."""
+
+
+class TransportError(OrgConfigError):
+    """No answer from AWS at all: missing credentials, unknown endpoint, broken connection.
+
+    The botocore exception is the ``__cause__``.
+    """
+
+
+def from_client_error(
+    error: ClientError, *, operation: str | None = None, region: str | None = None
+) -> ApiError:
+    """Build the orgconfig error for a botocore ``ClientError`` (the caller raises it ``from``).
+
+    Example::
+
+        try:
+            client.describe_organization_conformance_packs()
+        except ClientError as e:
+            raise from_client_error(e, region="us-east-1") from e
+    """
+    response: Mapping[str, Any] = error.response
+    err = response.get("Error", {})
+    meta = response.get("ResponseMetadata", {})
+    code = str(err.get("Code", "")) or "Unknown"
+    message = str(err.get("Message", "")) or str(error)
+    cls = error_class_for(code)
+    return cls(
+        message,
+        code=code,
+        operation=operation or error.operation_name,
+        request_id=meta.get("RequestId"),
+        region=region,
+        http_status=meta.get("HTTPStatusCode"),
+        response=response,
+    )
+
+
+class DeploymentError(OrgConfigError):
+    """A deployment (put or delete of a pack or rule) that did not end well.
+
+    Attributes:
+        name: the conformance pack or rule.
+        kind: ``"conformance_pack"`` or ``"rule"``.
+        region: where it was deployed.
+    """
+
+    def __init__(self, message: str, *, name: str, kind: str, region: str | None) -> None:
+        super().__init__(message)
+        self.name = name
+        self.kind = kind
+        self.region = region
+
+
+class DeploymentFailedError(DeploymentError):
+    """The deployment finished and at least one member account failed.
+
+    ``failures`` lists every failed account with its error code and message; ``result`` is the
+    whole :class:`~orgconfig.DeploymentResult`, successes included.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        name: str,
+        kind: str,
+        region: str | None,
+        result: DeploymentResult,
+        failures: Sequence[AccountStatus],
+    ) -> None:
+        super().__init__(message, name=name, kind=kind, region=region)
+        self.result = result
+        self.failures: tuple[AccountStatus, ...] = tuple(failures)
+
+
+class DeploymentTimeoutError(DeploymentError):
+    """Waiting ran out of time before the deployment finished.
+
+    ``last_result`` is the progress seen on the last poll; the deployment itself goes on and can
+    be waited on again with ``Deployment.wait()`` or resumed with ``deployment(name)``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        name: str,
+        kind: str,
+        region: str | None,
+        timeout: float,
+        last_result: DeploymentResult | None,
+    ) -> None:
+        super().__init__(message, name=name, kind=kind, region=region)
+        self.timeout = timeout
+        self.last_result = last_result
