@@ -5,14 +5,14 @@ The tree::
     OrgConfigError                      base of everything orgconfig raises
     ├── ValidationError                 bad input; ``.field`` names the offending field
     │   ├── TemplateError               a conformance pack template that cannot be used
-    │   │   └── TemplateValidationError     the service rejected the template (an ApiError too)
+    │   │   └── TemplateValidationError   the service rejected it (an ApiError too)
     │   └── InvalidRequestError         the service rejected a parameter (an ApiError too)
     ├── ApiError                        any error answer from AWS: code, message, operation,
     │   │                               request id, region; raised ``from`` the ClientError
-    │   ├── NotFoundError               NoSuchOrganizationConformancePack, NoSuchOrganizationConfigRule
-    │   ├── AccessDeniedError           OrganizationAccessDenied, InsufficientPermissions, AccessDenied
+    │   ├── NotFoundError               NoSuchOrganization{ConformancePack,ConfigRule}
+    │   ├── AccessDeniedError           OrganizationAccessDenied, InsufficientPermissions, ...
     │   ├── OrganizationNotReadyError   NoAvailableOrganization, OrganizationAllFeaturesNotEnabled
-    │   ├── LimitExceededError          MaxNumberOfOrganization{ConformancePacks,ConfigRules}Exceeded
+    │   ├── LimitExceededError          MaxNumberOfOrganization...Exceeded (packs, rules)
     │   ├── ResourceInUseError          a put or delete while a deployment is in progress
     │   ├── ThrottlingError             throttled after botocore's own retries ran out
     │   └── ServiceUnavailableError     5xx answers after botocore's own retries ran out
@@ -132,6 +132,7 @@ class ApiError(OrgConfigError):
         region: the region the call went to.
         http_status: the HTTP status of the answer.
         response: the parsed error response, as botocore gave it.
+
     """
 
     codes: ClassVar[tuple[str, ...]] = ()
@@ -197,7 +198,7 @@ def error_class_for(code: str) -> type[ApiError]:
     return _REGISTRY.get(code, ApiError)
 
 
-class _ApiValidationMixin(ApiError, ValidationError):
+class _ApiValidationError(ApiError, ValidationError):
     """Shared constructor for classes that are both an ApiError and a ValidationError."""
 
     def __init__(
@@ -231,12 +232,12 @@ class _ApiValidationMixin(ApiError, ValidationError):
     "InvalidLimitException",
     "InvalidNextTokenException",
 )
-class InvalidRequestError(_ApiValidationMixin):
+class InvalidRequestError(_ApiValidationError):
     """The service rejected a request parameter (a ValidationError and an ApiError)."""
 
 
 @register("OrganizationConformancePackTemplateValidationException")
-class TemplateValidationError(_ApiValidationMixin, TemplateError):
+class TemplateValidationError(_ApiValidationError, TemplateError):
     """The service rejected a conformance pack template (a TemplateError and an ApiError)."""
 
     path: str | None = None
@@ -258,7 +259,7 @@ class NotFoundError(ApiError):
     "ExpiredTokenException",
 )
 class AccessDeniedError(ApiError):
-    """The caller may not do this: not the management account, not a delegated admin, or missing IAM."""
+    """The caller may not do this: not the management account or a delegated admin, or no IAM."""
 
 
 @register("NoAvailableOrganizationException", "OrganizationAllFeaturesNotEnabledException")
@@ -346,6 +347,7 @@ class DeploymentError(OrgConfigError):
         name: the conformance pack or rule.
         kind: ``"conformance_pack"`` or ``"rule"``.
         region: where it was deployed.
+
     """
 
     def __init__(self, message: str, *, name: str, kind: str, region: str | None) -> None:

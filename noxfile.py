@@ -1,0 +1,58 @@
+"""Sessions: tests, lint, typecheck, docs, demo, benchmarks.
+
+Each session builds its own virtualenv from the project's own files, so a fresh machine needs
+only Python and nox: ``python3 -m pip install nox && python3 -m nox -s tests``.
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["lint", "typecheck", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+nox.options.error_on_missing_interpreters = True
+
+SOURCES = ("src", "tests", "benchmarks", "examples", "noxfile.py", "docs/conf.py")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite (two workers; the sandbox makes it hermetic)."""
+    session.install("-e", ".[test]")
+    session.run("pytest", "-n", "2", "--dist", "loadfile", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Ruff: lint and format check."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", *SOURCES)
+    session.run("ruff", "format", "--check", *SOURCES)
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on src/ and tests/."""
+    session.install("-e", ".[typecheck]")
+    session.run("mypy", "--strict", "src", "tests")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site into docs/_build/html (warnings are errors)."""
+    session.install("-e", ".[docs]")
+    session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """Run the demo: deploy to an organization simulated by the sandbox, show every account."""
+    session.install("-e", ".[sandbox]")
+    session.run("python", "examples/demo.py", *session.posargs)
+
+
+@nox.session
+def benchmarks(session: nox.Session) -> None:
+    """Run the benchmarks (ratios against raw boto3 on the same sandbox backend)."""
+    session.install("-e", ".[test]", "pytest-benchmark>=4")
+    session.run("pytest", "benchmarks", "--benchmark-only", "-p", "no:xdist", *session.posargs)

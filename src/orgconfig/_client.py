@@ -1,0 +1,76 @@
+"""The seam to boto3: every AWS call orgconfig makes goes through :class:`ConfigApi`.
+
+It owns three things and nothing else: making the call, walking pages, and turning botocore's
+exceptions into :mod:`orgconfig.errors` (raised ``from`` the original). Models and converters never
+see a client; collections and deployments never see a ``ClientError``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from botocore import xform_name
+from botocore.exceptions import BotoCoreError, ClientError
+
+from orgconfig import errors
+
+if TYPE_CHECKING:
+    from mypy_boto3_config import ConfigServiceClient
+
+__all__ = ["ConfigApi", "translate_errors"]
+
+
+@contextlib.contextmanager
+def translate_errors(operation: str, region: str | None) -> Iterator[None]:
+    """Turn botocore exceptions raised in the block into orgconfig errors.
+
+    A ``ClientError`` becomes the registered :class:`~orgconfig.errors.ApiError` subclass for
+    its code; any other botocore error (no credentials, no endpoint, a broken connection)
+    becomes :class:`~orgconfig.errors.TransportError`.
+    """
+    try:
+        yield
+    except ClientError as e:
+        raise errors.from_client_error(e, operation=operation, region=region) from e
+    except BotoCoreError as e:
+        raise errors.TransportError(f"{operation} in {region}: {e}") from e
+
+
+class ConfigApi:
+    """AWS Config calls for one region, with orgconfig's error translation.
+
+    Args:
+        client: a boto3 ``config`` client (its retry policy is botocore's business).
+        region: the client's region, reported in errors.
+    """
+
+    def __init__(self, client: ConfigServiceClient, region: str) -> None:
+        self.client = client
+        self.region = region
+
+    def call(self, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Call ``operation`` (its API name, e.g. ``"PutOrganizationConformancePack"``)."""
+        method = getattr(self.client, xform_name(operation))
+        with translate_errors(operation, self.region):
+            response: dict[str, Any] = method(**params)
+        return response
+
+    def pages(self, operation: str, params: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+        """Yield every page of ``operation``'s answer, following ``NextToken`` lazily."""
+        paginator = self.client.get_paginator(xform_name(operation))  # type: ignore[call-overload]  # the name is computed; every paginated operation we call has a paginator
+        iterator = iter(paginator.paginate(**params))
+        while True:
+            with translate_errors(operation, self.region):
+                page: dict[str, Any] | None = next(iterator, None)
+            if page is None:
+                return
+            yield page
+
+    def items(
+        self, operation: str, result_key: str, params: Mapping[str, Any]
+    ) -> Iterator[dict[str, Any]]:
+        """Yield the items under ``result_key`` across every page of ``operation``."""
+        for page in self.pages(operation, params):
+            yield from page.get(result_key, [])

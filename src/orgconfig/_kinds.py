@@ -1,0 +1,76 @@
+"""What differs between conformance packs and rules, as data.
+
+Waiting, listing, busy handling and resuming are the same code for both kinds (as botocore
+describes waiters as data); this table holds the operation names, parameter names, result keys
+and converters that tell them apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from orgconfig import _converters
+from orgconfig.models import AccountStatus, DeploymentStatus
+
+__all__ = ["PACKS", "RULES", "Kind"]
+
+
+@attrs.frozen
+class Kind:
+    """The API vocabulary of one kind of organization resource."""
+
+    key: str
+    label: str
+    put: str
+    describe: str
+    statuses: str
+    detailed: str
+    delete: str
+    name_param: str
+    names_param: str
+    describe_key: str
+    statuses_key: str
+    detailed_key: str
+    detailed_status_filter: str
+    status_from_api: Callable[[Mapping[str, Any]], DeploymentStatus]
+    account_status_from_api: Callable[[Mapping[str, Any]], AccountStatus]
+
+
+PACKS = Kind(
+    key="conformance_pack",
+    label="conformance pack",
+    put="PutOrganizationConformancePack",
+    describe="DescribeOrganizationConformancePacks",
+    statuses="DescribeOrganizationConformancePackStatuses",
+    detailed="GetOrganizationConformancePackDetailedStatus",
+    delete="DeleteOrganizationConformancePack",
+    name_param="OrganizationConformancePackName",
+    names_param="OrganizationConformancePackNames",
+    describe_key="OrganizationConformancePacks",
+    statuses_key="OrganizationConformancePackStatuses",
+    detailed_key="OrganizationConformancePackDetailedStatuses",
+    detailed_status_filter="Status",
+    status_from_api=_converters.pack_status,
+    account_status_from_api=_converters.pack_account_status,
+)
+
+RULES = Kind(
+    key="rule",
+    label="organization config rule",
+    put="PutOrganizationConfigRule",
+    describe="DescribeOrganizationConfigRules",
+    statuses="DescribeOrganizationConfigRuleStatuses",
+    detailed="GetOrganizationConfigRuleDetailedStatus",
+    delete="DeleteOrganizationConfigRule",
+    name_param="OrganizationConfigRuleName",
+    names_param="OrganizationConfigRuleNames",
+    describe_key="OrganizationConfigRules",
+    statuses_key="OrganizationConfigRuleStatuses",
+    detailed_key="OrganizationConfigRuleDetailedStatus",
+    detailed_status_filter="MemberAccountRuleStatus",
+    status_from_api=_converters.rule_status,
+    account_status_from_api=_converters.rule_account_status,
+)

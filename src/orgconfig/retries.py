@@ -1,0 +1,217 @@
+"""How orgconfig waits: polling policies, busy-resource retries, per-call retries, the test switch.
+
+Three different things, configured apart (as in google-api-core):
+
+* **Per-call retries** (:class:`CallRetryPolicy`): how one API call recovers from throttling and
+  server errors. That is botocore's job; orgconfig only sets botocore's retry mode and attempts
+  explicitly instead of inheriting whatever the environment says.
+* **Polling** (:class:`PollingPolicy`): how often a :class:`~orgconfig.Deployment` re-reads the
+  status of an organization-wide deployment while it is ``*_IN_PROGRESS``, and for how long in all.
+* **Busy resources** (:class:`BusyPolicy`): what a put or delete does when the service answers
+  ``ResourceInUseException`` because a deployment of the same pack or rule is still running:
+  by default, wait for it to settle and try again, a bounded number of times.
+
+All waiting goes through the clock in force (:func:`orgconfig._clock.current_clock`): real time
+normally, the sandbox's virtual clock inside :func:`orgconfig.testing.sandbox`. Outside a sandbox,
+:func:`set_testing` removes real sleeping for a test run: sleeps then only advance a private
+virtual offset, so timeouts still fire in the right order without anyone waiting.
+
+Example::
+
+    from orgconfig import Organization, PollingPolicy
+
+    org = Organization.connect(polling=PollingPolicy(initial_delay=2, max_delay=30, timeout=1800))
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+import attrs
+import tenacity
+from attrs import validators as v
+from botocore.config import Config as BotocoreConfig
+
+from orgconfig._clock import Clock, RealClock, current_clock, use_clock
+
+if TYPE_CHECKING:
+    from tenacity import RetryCallState
+
+__all__ = [
+    "BusyPolicy",
+    "CallRetryPolicy",
+    "PollingPolicy",
+    "is_testing",
+    "poll_until",
+    "set_testing",
+]
+
+_T = TypeVar("_T")
+
+
+def _positive(_inst: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    if value is not None and value < 0:
+        raise ValueError(f"{attribute.name} must be >= 0, got {value!r}")
+
+
+@attrs.frozen
+class PollingPolicy:
+    """How a deployment is polled until it finishes.
+
+    The delay before poll *n* (from 0) is ``min(max_delay, initial_delay * multiplier ** n)`` plus
+    a random jitter of up to ``jitter`` seconds, and never longer than the time left before
+    ``timeout``. ``timeout`` (seconds, ``None`` for no limit) bounds the whole wait.
+
+    Example::
+
+        PollingPolicy(initial_delay=1, max_delay=20, multiplier=2, jitter=0.5, timeout=3600)
+    """
+
+    initial_delay: float = attrs.field(default=5.0, validator=_positive)
+    max_delay: float = attrs.field(default=60.0, validator=_positive)
+    multiplier: float = attrs.field(default=1.5, validator=v.ge(1.0))
+    jitter: float = attrs.field(default=1.0, validator=_positive)
+    timeout: float | None = attrs.field(default=3600.0, validator=_positive)
+
+    def delay(self, attempt: int, rng: random.Random | None = None) -> float:
+        """Return the delay in seconds before poll number ``attempt`` (0-based)."""
+        base = min(self.max_delay, self.initial_delay * self.multiplier**attempt)
+        spread = (rng or random).uniform(0, self.jitter) if self.jitter else 0.0
+        return min(self.max_delay, base + spread)
+
+
+@attrs.frozen
+class BusyPolicy:
+    """What a put or delete does when the pack or rule is busy (``ResourceInUseException``).
+
+    With ``wait=True`` (the default) orgconfig waits for the running deployment to settle,
+    using the organization's :class:`PollingPolicy`, then tries again, at most ``max_attempts``
+    times in all; with ``wait=False`` it raises :class:`~orgconfig.errors.ResourceInUseError`
+    at once.
+    """
+
+    wait: bool = True
+    max_attempts: int = attrs.field(default=3, validator=v.ge(1))
+
+
+@attrs.frozen
+class CallRetryPolicy:
+    """Retries of a single API call, handed to botocore (throttling and 5xx answers).
+
+    ``mode`` is botocore's retry mode (``"standard"`` or ``"adaptive"``; ``"legacy"`` is
+    accepted but not recommended) and ``max_attempts`` counts the first attempt.
+    """
+
+    mode: Literal["standard", "adaptive", "legacy"] = attrs.field(
+        default="standard", validator=v.in_(("standard", "adaptive", "legacy"))
+    )
+    max_attempts: int = attrs.field(default=8, validator=v.ge(1))
+    connect_timeout: float = attrs.field(default=10.0, validator=_positive)
+    read_timeout: float = attrs.field(default=60.0, validator=_positive)
+
+    def botocore_config(self, user_agent_extra: str | None = None) -> BotocoreConfig:
+        """Return the botocore ``Config`` that applies this policy to a client."""
+        return BotocoreConfig(
+            retries={"mode": self.mode, "max_attempts": self.max_attempts},
+            connect_timeout=self.connect_timeout,
+            read_timeout=self.read_timeout,
+            user_agent_extra=user_agent_extra,
+        )
+
+
+class _SkippingClock:
+    """A clock for :func:`set_testing`: real monotonic time plus every skipped sleep."""
+
+    def __init__(self) -> None:
+        self._real = RealClock()
+        self._skipped = 0.0
+        self._lock = threading.Lock()
+
+    def monotonic(self) -> float:
+        with self._lock:
+            return self._real.monotonic() + self._skipped
+
+    def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            with self._lock:
+                self._skipped += seconds
+
+
+_testing_stack: contextlib.ExitStack | None = None
+
+
+def set_testing(testing: bool) -> None:
+    """Turn off (``True``) or back on (``False``) every real sleep orgconfig does.
+
+    Meant for test suites that talk to something other than the sandbox (the sandbox already
+    waits on its virtual clock). While testing, waits add to a virtual offset instead of
+    sleeping, so polling timeouts still fire, in order, without any real waiting. Calling it
+    twice with the same value is harmless; ``set_testing(False)`` restores the previous clock.
+    """
+    global _testing_stack  # noqa: PLW0603  (one process-wide switch, by design)
+    if testing and _testing_stack is None:
+        stack = contextlib.ExitStack()
+        stack.enter_context(use_clock(_SkippingClock()))
+        _testing_stack = stack
+    elif not testing and _testing_stack is not None:
+        _testing_stack.close()
+        _testing_stack = None
+
+
+def is_testing() -> bool:
+    """Return whether :func:`set_testing` is on."""
+    return _testing_stack is not None
+
+
+def poll_until(
+    fetch: Callable[[], _T],
+    finished: Callable[[_T], bool],
+    policy: PollingPolicy,
+    *,
+    timeout: float | None = None,
+    on_poll: Callable[[_T], None] | None = None,
+    clock: Clock | None = None,
+    rng: random.Random | None = None,
+) -> tuple[_T, bool]:
+    """Call ``fetch`` until ``finished(result)`` or the time runs out; return (last result, done).
+
+    The first fetch happens at once; later ones follow ``policy``'s delays on ``clock`` (the clock
+    in force by default). ``timeout`` overrides ``policy.timeout``. Exceptions from ``fetch``
+    propagate unchanged: retrying a failing call is botocore's job, not the poller's.
+    """
+    clk = clock or current_clock()
+    limit = policy.timeout if timeout is None else timeout
+    start = clk.monotonic()
+
+    def remaining() -> float | None:
+        return None if limit is None else limit - (clk.monotonic() - start)
+
+    def wait(state: RetryCallState) -> float:
+        delay = policy.delay(state.attempt_number - 1, rng)
+        left = remaining()
+        return delay if left is None else max(0.0, min(delay, left))
+
+    def stop(_state: RetryCallState) -> bool:
+        left = remaining()
+        return left is not None and left <= 0
+
+    def attempt() -> _T:
+        result = fetch()
+        if on_poll is not None:
+            on_poll(result)
+        return result
+
+    retrying = tenacity.Retrying(
+        sleep=clk.sleep,
+        wait=wait,
+        stop=stop,
+        retry=tenacity.retry_if_result(lambda r: not finished(r)),
+        retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
+        reraise=True,
+    )
+    result = retrying(attempt)
+    return result, finished(result)

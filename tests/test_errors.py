@@ -1,0 +1,141 @@
+"""The error tree and the AWS error code registry."""
+
+from __future__ import annotations
+
+import botocore.session
+import pytest
+from botocore.exceptions import ClientError
+
+from orgconfig import errors
+
+ORG_OPERATIONS = (
+    "PutOrganizationConformancePack",
+    "DescribeOrganizationConformancePacks",
+    "DescribeOrganizationConformancePackStatuses",
+    "GetOrganizationConformancePackDetailedStatus",
+    "DeleteOrganizationConformancePack",
+    "PutOrganizationConfigRule",
+    "DescribeOrganizationConfigRules",
+    "DescribeOrganizationConfigRuleStatuses",
+    "GetOrganizationConfigRuleDetailedStatus",
+    "DeleteOrganizationConfigRule",
+    "GetOrganizationCustomRulePolicy",
+)
+
+
+def _model_error_codes() -> set[str]:
+    model = botocore.session.get_session().get_service_model("config")
+    codes: set[str] = set()
+    for name in ORG_OPERATIONS:
+        for shape in model.operation_model(name).error_shapes:
+            codes.add(shape.metadata.get("error", {}).get("code", shape.name))
+    return codes
+
+
+def _client_error(code: str, message: str = "boom", op: str = "PutThing") -> ClientError:
+    return ClientError(
+        {
+            "Error": {"Code": code, "Message": message},
+            "ResponseMetadata": {"RequestId": "req-1", "HTTPStatusCode": 400},
+        },
+        op,
+    )
+
+
+@pytest.mark.parametrize("code", sorted(_model_error_codes()))
+def test_every_modelled_code_is_registered(code: str) -> None:
+    """Every error code the organization operations can return maps to a specific class."""
+    assert errors.error_class_for(code) is not errors.ApiError
+
+
+def test_each_code_maps_to_exactly_one_class() -> None:
+    """The registry refuses to register a code twice."""
+    with pytest.raises(RuntimeError, match="ResourceInUseException is already registered"):
+        errors.register("ResourceInUseException")(type("Dup", (errors.ApiError,), {}))
+
+
+@pytest.mark.parametrize(
+    ("code", "cls"),
+    [
+        ("NoSuchOrganizationConformancePackException", errors.NotFoundError),
+        ("NoSuchOrganizationConfigRuleException", errors.NotFoundError),
+        ("OrganizationAccessDeniedException", errors.AccessDeniedError),
+        ("InsufficientPermissionsException", errors.AccessDeniedError),
+        ("NoAvailableOrganizationException", errors.OrganizationNotReadyError),
+        ("OrganizationAllFeaturesNotEnabledException", errors.OrganizationNotReadyError),
+        ("MaxNumberOfOrganizationConformancePacksExceededException", errors.LimitExceededError),
+        ("MaxNumberOfOrganizationConfigRulesExceededException", errors.LimitExceededError),
+        ("ResourceInUseException", errors.ResourceInUseError),
+        ("ThrottlingException", errors.ThrottlingError),
+        ("InternalFailure", errors.ServiceUnavailableError),
+        ("ValidationException", errors.InvalidRequestError),
+        ("InvalidParameterValueException", errors.InvalidRequestError),
+        ("InvalidLimitException", errors.InvalidRequestError),
+        ("InvalidNextTokenException", errors.InvalidRequestError),
+        (
+            "OrganizationConformancePackTemplateValidationException",
+            errors.TemplateValidationError,
+        ),
+    ],
+)
+def test_from_client_error_picks_the_class(code: str, cls: type[errors.ApiError]) -> None:
+    """A ClientError becomes the registered class, carrying code, message, operation and ids."""
+    err = errors.from_client_error(_client_error(code), region="eu-west-1")
+    assert type(err) is cls
+    assert err.code == code
+    assert err.message == "boom"
+    assert err.operation == "PutThing"
+    assert err.request_id == "req-1"
+    assert err.region == "eu-west-1"
+    assert err.http_status == 400
+    assert str(err) == f"PutThing in eu-west-1: {code}: boom"
+
+
+def test_unknown_code_falls_back_to_api_error() -> None:
+    """A code nobody registered gives a plain ApiError, not a crash."""
+    err = errors.from_client_error(_client_error("BrandNewException"))
+    assert type(err) is errors.ApiError
+    assert err.code == "BrandNewException"
+
+
+def test_access_denied_is_never_not_found() -> None:
+    """No access-denied code is registered under NotFoundError."""
+    for code, cls in errors.registered_codes().items():
+        if "Denied" in code or "Permission" in code:
+            assert not issubclass(cls, errors.NotFoundError), code
+
+
+def test_service_validation_errors_are_validation_errors_too() -> None:
+    """Service-side validation is catchable as ValidationError and as ApiError."""
+    err = errors.from_client_error(_client_error("ValidationException"))
+    assert isinstance(err, errors.ValidationError)
+    assert isinstance(err, errors.ApiError)
+    assert err.field is None
+    tmpl = errors.from_client_error(
+        _client_error("OrganizationConformancePackTemplateValidationException")
+    )
+    assert isinstance(tmpl, errors.TemplateError)
+    assert isinstance(tmpl, errors.ApiError)
+
+
+def test_validation_error_names_its_field() -> None:
+    """A local ValidationError carries the field it is about."""
+    err = errors.ValidationError("too long", field="name")
+    assert err.field == "name"
+    assert str(err) == "too long"
+    assert isinstance(err, errors.OrgConfigError)
+
+
+def test_template_error_carries_location() -> None:
+    """A TemplateError says where the template came from and where in it the problem is."""
+    err = errors.TemplateError("bad", path="p.yaml", location="Resources.R")
+    assert (err.field, err.path, err.location) == ("template", "p.yaml", "Resources.R")
+
+
+def test_missing_message_uses_client_error_text() -> None:
+    """An error answer without a message still gives a readable message."""
+    ce = ClientError({"Error": {"Code": "ThrottlingException"}}, "DescribeThings")
+    err = errors.from_client_error(ce)
+    assert isinstance(err, errors.ThrottlingError)
+    assert "ThrottlingException" in err.message
+    assert err.request_id is None
