@@ -1,0 +1,1151 @@
+"""The checks AWS Config makes on a request before it acts on it, for the sandbox.
+
+botocore checks only required members, minimum lengths and types on the client side (and nothing
+at all with ``parameter_validation=False``); AWS Config checks the rest on the server. The sandbox
+calls :func:`validate_request` first thing on every request, so its answers to bad input are the
+ones AWS gives.
+
+Two layers, in the order the service applies them:
+
+1. **The model walk.** Driven by botocore's service model for AWS Config, not by a list of fields:
+   required members, string length (counted in UTF-16 code units, as the service's Java does),
+   pattern (a full match, after translating Java regular expressions), enum, list and map sizes,
+   integer bounds, nested structures, list members and map entries. Every violation is collected
+   and reported as one ``ValidationException`` in the service's words::
+
+       1 validation error detected: Value 'x y' at 'organizationConformancePackName' failed to
+       satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*
+
+   Member paths are camelCase, nested with dots, list members as ``excludedAccounts.3.member``
+   (1-based) and map entries as ``parameters.entry.2.value``. A missing required member reads
+   ``Value null at 'x'``. Values are shown whole, however long, lists as ``[a, b]`` and structures
+   as ``{Key: k,Value: v}``. Several violations are joined with ``"; "`` under ``"N validation
+   errors detected: "``, and like the service we list (and count) only the first 10. One member
+   can fail several constraints; its pattern is reported before its length, as AWS does. The order
+   between members is the model's (the service's own order is that of a Java hash map).
+   A ``Limit`` out of its range is the one exception: the service answers
+   ``InvalidLimitException`` (after the other model checks pass).
+
+   Where the API reference disagrees with the model, the walk applies the reference
+   (:data:`DOCUMENTED_LIMITS`): ``ConformancePackInputParameters`` holds at most 60 parameters
+   (the API reference and CloudFormation say 60; botocore's model says 330), and a rule's
+   ``InputParameters`` up to 2,048 characters (the reference; botocore's model says 1,024).
+
+   A value of the wrong JSON type answers ``SerializationException``, as the service does.
+
+2. **The documented rules** of each operation, checked once the model walk passes, each raising
+   the first failure only. The codes come from the operations' declared errors:
+   ``PutOrganizationConformancePack`` declares only ``ValidationException`` for bad input, and
+   ``PutOrganizationConfigRule`` declares ``InvalidParameterValueException``.
+
+   PutOrganizationConformancePack (``ValidationException``):
+     * at least one of ``TemplateS3Uri`` and ``TemplateBody``; both are allowed (the service then
+       uses the S3 URI and ignores the body);
+     * ``TemplateS3Uri`` has the form ``s3://bucket/key``;
+     * a non-empty ``DeliveryS3Bucket`` starts with ``awsconfigconforms``;
+     * no account twice in ``ExcludedAccounts``.
+
+   PutOrganizationConfigRule (``InvalidParameterValueException``):
+     * exactly one of ``OrganizationManagedRuleMetadata``, ``OrganizationCustomRuleMetadata``
+       and ``OrganizationCustomPolicyRuleMetadata``;
+     * ``InputParameters`` is the JSON text of an object;
+     * a custom Lambda rule names 1 to 3 distinct trigger types;
+     * ``MaximumExecutionFrequency`` only with a periodic trigger: when trigger types are given,
+       one must be ``ScheduledNotification`` (so never for a Guard rule with triggers, which may
+       not use it: the model's enum for Guard triggers has no ``ScheduledNotification``). A
+       managed rule's triggers are the managed rule's own and are not checked here;
+     * ``ResourceIdScope`` needs exactly one ``ResourceTypesScope`` entry;
+     * ``TagValueScope`` needs ``TagKeyScope``;
+     * a scope is either resources or a tag, not both;
+     * no account twice in ``ExcludedAccounts``.
+
+   Guard rules need ``PolicyText`` and ``PolicyRuntime`` (``guard-2.x.x``): the model requires
+   both, so the walk checks them. The Describe calls take 0 to 25 names: the model says so too.
+
+:func:`constraint_cases` turns the same walk into test cases: for every constrained member of an
+operation's input, a request valid at the limit and one a step past it.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, Final
+
+import attrs
+import botocore.session
+from botocore.model import (
+    ListShape,
+    MapShape,
+    OperationModel,
+    ServiceModel,
+    Shape,
+    StructureShape,
+)
+
+from orgconfig.testing._errors import ServiceError
+
+__all__ = [
+    "DOCUMENTED_LIMITS",
+    "MAX_REPORTED_ERRORS",
+    "SUPPORTED_OPERATIONS",
+    "ConstraintCase",
+    "constraint_cases",
+    "java_pattern",
+    "validate_request",
+]
+
+SUPPORTED_OPERATIONS: Final[tuple[str, ...]] = (
+    "PutOrganizationConformancePack",
+    "DescribeOrganizationConformancePacks",
+    "DescribeOrganizationConformancePackStatuses",
+    "GetOrganizationConformancePackDetailedStatus",
+    "DeleteOrganizationConformancePack",
+    "PutOrganizationConfigRule",
+    "DescribeOrganizationConfigRules",
+    "DescribeOrganizationConfigRuleStatuses",
+    "GetOrganizationConfigRuleDetailedStatus",
+    "DeleteOrganizationConfigRule",
+    "GetOrganizationCustomRulePolicy",
+    "ListTagsForResource",
+    "TagResource",
+    "UntagResource",
+)
+"""The operations the sandbox serves, each with base requests for :func:`constraint_cases`."""
+
+MAX_REPORTED_ERRORS: Final = 10
+"""How many violations a ``ValidationException`` message lists (and counts), as AWS does."""
+
+DOCUMENTED_LIMITS: Final[Mapping[tuple[str, str], Mapping[str, int]]] = {
+    # The API reference (OrganizationConformancePack, PutOrganizationConformancePack) and
+    # CloudFormation give "Maximum number of 60 items"; botocore's model (1.44) says 330.
+    ("PutOrganizationConformancePack", "ConformancePackInputParameters"): {"max": 60},
+    # The API reference (OrganizationManagedRuleMetadata, OrganizationCustomRuleMetadata,
+    # OrganizationCustomPolicyRuleMetadata) gives InputParameters "Maximum length of 2048";
+    # botocore's model (1.44) says 1024. orgconfig's models follow the reference, so does this.
+    ("PutOrganizationConfigRule", "OrganizationManagedRuleMetadata.InputParameters"): {"max": 2048},
+    ("PutOrganizationConfigRule", "OrganizationCustomRuleMetadata.InputParameters"): {"max": 2048},
+    (
+        "PutOrganizationConfigRule",
+        "OrganizationCustomPolicyRuleMetadata.InputParameters",
+    ): {"max": 2048},
+}
+"""Limits the AWS API reference sets apart from botocore's model, by (operation, member path).
+
+The member path is the PascalCase member names joined with dots, list members left out
+(``"Tags.Key"``). The walk and :func:`constraint_cases` use the documented limit.
+"""
+
+_LIMIT_MEMBER: Final = "Limit"
+_JAVA_LINE_TERMINATORS: Final = "\\n\\r\\u0085\\u2028\\u2029"
+
+
+# --------------------------------------------------------------------------------------------
+# The model
+
+
+@functools.cache
+def _service_model() -> ServiceModel:
+    """Return botocore's service model for AWS Config, loaded once."""
+    return botocore.session.get_session().get_service_model("config")
+
+
+@functools.cache
+def _operation(operation_name: str) -> OperationModel:
+    """Return the operation model, or raise ValueError for a name AWS Config does not have."""
+    model = _service_model()
+    if operation_name not in model.operation_names:
+        msg = f"AWS Config has no operation {operation_name!r}"
+        raise ValueError(msg)
+    operation: OperationModel = model.operation_model(operation_name)
+    return operation
+
+
+def _input_shape(operation_name: str) -> StructureShape:
+    shape = _operation(operation_name).input_shape
+    if shape is None:  # pragma: no cover - every AWS Config operation takes input
+        msg = f"{operation_name} takes no input"
+        raise ValueError(msg)
+    return shape
+
+
+def _camel(name: str) -> str:
+    """Return a member name as AWS writes it in messages: the first letter in lower case."""
+    return name[:1].lower() + name[1:]
+
+
+def _wire_name(name: str, shape: Shape) -> str:
+    wire: str = shape.serialization.get("name", name)
+    return wire
+
+
+def _utf16_length(text: str) -> int:
+    """Return the length of ``text`` as Java's ``String.length()`` counts it."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _bounds(operation_name: str, model_path: str, shape: Shape) -> tuple[int | None, int | None]:
+    """Return a shape's (min, max), as :data:`DOCUMENTED_LIMITS` corrects them."""
+    override = DOCUMENTED_LIMITS.get((operation_name, model_path), {})
+    low: int | None = override.get("min", shape.metadata.get("min"))
+    high: int | None = override.get("max", shape.metadata.get("max"))
+    return low, high
+
+
+# --------------------------------------------------------------------------------------------
+# Java regular expressions
+
+_UNSUPPORTED_ESCAPES: Final = frozenset("pPQEGRXhHvVkKZ")
+_CLASS_ESCAPES: Final = frozenset({"\\d", "\\D", "\\w", "\\W", "\\s", "\\S"})
+
+
+def java_pattern(pattern: str) -> re.Pattern[str]:
+    r"""Compile a Java regular expression from an AWS model into an equivalent Python one.
+
+    Java's ``.`` stops at any of its line terminators, not only ``\n``; its ``\d``, ``\w`` and
+    ``\s`` are ASCII-only; ``\z`` is Python's ``\Z``; a ``-`` after ``\d`` in a class is a
+    literal. Constructs with no faithful translation (``\p{...}`` classes, ``\Q...\E``
+    quoting, nested classes and ``&&`` intersections, possessive quantifiers) raise
+    ``ValueError`` rather than be matched wrongly, so a model update that brings one in fails
+    loudly. Use ``fullmatch``: AWS matches the whole value.
+
+    Example::
+
+        >>> bool(java_pattern("[a-zA-Z][-a-zA-Z0-9]*").fullmatch("my-pack"))
+        True
+    """
+    return _compile_java_pattern(pattern)
+
+
+def _unsupported(pattern: str, what: str) -> ValueError:
+    return ValueError(f"Java pattern {pattern!r}: {what} has no Python translation here")
+
+
+def _java_escape(pattern: str, i: int) -> str:
+    """Translate the escape sequence starting at ``pattern[i]`` (a backslash)."""
+    if i + 1 >= len(pattern):
+        raise _unsupported(pattern, "a lone backslash at the end")
+    escaped = pattern[i + 1]
+    if escaped in _UNSUPPORTED_ESCAPES:
+        raise _unsupported(pattern, "\\" + escaped)
+    return "\\Z" if escaped == "z" else "\\" + escaped
+
+
+def _java_class_start(pattern: str, i: int) -> str:
+    """Return the opening of the class at ``pattern[i]``: ``[``, with a leading ``^``/``]``."""
+    # A "]" first in a class (after an optional "^") is a literal, in Java as in Python.
+    for opening in ("[^]", "[]", "[^"):
+        if pattern.startswith(opening, i):
+            return opening
+    return "["
+
+
+@functools.cache
+def _compile_java_pattern(pattern: str) -> re.Pattern[str]:
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        token = char
+        if char == "\\":
+            token = _java_escape(pattern, i)
+            i += 1
+        elif in_class:
+            if char == "[" or pattern.startswith("&&", i):
+                raise _unsupported(pattern, "a nested class or intersection")
+            if char == "-" and out[-1] in _CLASS_ESCAPES:
+                # Java reads [\d-_] as a digit, "-" or "_"; Python refuses the range.
+                token = "\\-"
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            token = _java_class_start(pattern, i)
+            i += len(token) - 1
+        elif char == ".":
+            token = f"[^{_JAVA_LINE_TERMINATORS}]"
+        elif char == "+" and out and out[-1] in {"*", "+", "?", "}"}:
+            raise _unsupported(pattern, "a possessive quantifier")
+        out.append(token)
+        i += 1
+    try:
+        return re.compile("".join(out), re.ASCII)
+    except re.error as error:
+        raise _unsupported(pattern, str(error)) from error
+
+
+# --------------------------------------------------------------------------------------------
+# The model walk
+
+
+@attrs.frozen
+class _Violation:
+    """One failed constraint: where, the value as the message shows it, and which constraint."""
+
+    path: str
+    shown: str
+    constraint: str
+    code: str = "ValidationException"
+
+    def __str__(self) -> str:
+        return (
+            f"Value {self.shown} at '{self.path}' failed to satisfy constraint: {self.constraint}"
+        )
+
+
+def _length_constraints(length: int, low: int | None, high: int | None) -> Iterator[str]:
+    if high is not None and length > high:
+        yield f"Member must have length less than or equal to {high}"
+    if low is not None and length < low:
+        yield f"Member must have length greater than or equal to {low}"
+
+
+def _string_constraints(
+    shape: Shape, value: str, bounds: tuple[int | None, int | None]
+) -> list[str]:
+    """Return every constraint of a string shape that ``value`` fails, in AWS's order."""
+    failed: list[str] = []
+    enum: list[str] = shape.metadata.get("enum", [])
+    if enum and value not in enum:
+        failed.append(f"Member must satisfy enum value set: [{', '.join(enum)}]")
+    pattern: str | None = shape.metadata.get("pattern")
+    if pattern is not None and not _compile_java_pattern(pattern).fullmatch(value):
+        failed.append(f"Member must satisfy regular expression pattern: {pattern}")
+    failed.extend(_length_constraints(_utf16_length(value), *bounds))
+    return failed
+
+
+def _all_scalar_constraints(shape: Shape) -> list[str]:
+    """Return every constraint of a scalar shape, as a map-entry message lists them."""
+    constraints: list[str] = []
+    low, high = shape.metadata.get("min"), shape.metadata.get("max")
+    noun = "length" if shape.type_name == "string" else "value"
+    if high is not None:
+        constraints.append(f"Member must have {noun} less than or equal to {high}")
+    if low is not None:
+        constraints.append(f"Member must have {noun} greater than or equal to {low}")
+    if "pattern" in shape.metadata:
+        constraints.append(
+            f"Member must satisfy regular expression pattern: {shape.metadata['pattern']}"
+        )
+    if shape.metadata.get("enum"):
+        constraints.append(
+            f"Member must satisfy enum value set: [{', '.join(shape.metadata['enum'])}]"
+        )
+    return constraints
+
+
+def _render(shape: Shape, value: Any) -> str:
+    """Render a value as the service's Java ``toString`` shows it in messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(shape, StructureShape) and isinstance(value, Mapping):
+        parts = [
+            f"{name}: {_render(member, value[_wire_name(name, member)])}"
+            for name, member in shape.members.items()
+            if value.get(_wire_name(name, member)) is not None
+        ]
+        return "{" + ",".join(parts) + "}"
+    if isinstance(shape, MapShape) and isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}={_render(shape.value, v)}" for k, v in value.items()) + "}"
+    if isinstance(shape, ListShape) and isinstance(value, list):
+        return "[" + ", ".join(_render(shape.member, item) for item in value) + "]"
+    return str(value)
+
+
+def _shown(shape: Shape, value: Any) -> str:
+    return f"'{_render(shape, value)}'"
+
+
+def _serialization_error(path: str, expected: str, value: Any) -> ServiceError:
+    where = f"'{path}'" if path else "the request body"
+    return ServiceError(
+        "SerializationException",
+        f"Expected {expected} at {where}, got {type(value).__name__} {value!r:.80}",
+    )
+
+
+class _Walker:
+    """Walks a request against an operation's input shape, collecting violations in order."""
+
+    def __init__(self, operation_name: str) -> None:
+        self.operation_name = operation_name
+        self.violations: list[_Violation] = []
+
+    def structure(self, shape: StructureShape, value: Any, path: str, model_path: str) -> None:
+        if not isinstance(value, Mapping):
+            raise _serialization_error(path, "a structure", value)
+        for name, member in shape.members.items():
+            member_path = f"{path}.{_camel(name)}" if path else _camel(name)
+            member_model_path = f"{model_path}.{name}" if model_path else name
+            item = value.get(_wire_name(name, member))
+            if item is None:
+                if name in shape.required_members:
+                    self.violations.append(
+                        _Violation(member_path, "null", "Member must not be null")
+                    )
+                continue
+            code = "InvalidLimitException" if (not path and name == _LIMIT_MEMBER) else None
+            self.value(member, item, member_path, member_model_path, code)
+
+    def value(
+        self, shape: Shape, value: Any, path: str, model_path: str, code: str | None = None
+    ) -> None:
+        if isinstance(shape, StructureShape):
+            self.structure(shape, value, path, model_path)
+        elif isinstance(shape, ListShape):
+            self.list_value(shape, value, path, model_path)
+        elif isinstance(shape, MapShape):
+            self.map_value(shape, value, path, model_path)
+        elif shape.type_name == "string":
+            if not isinstance(value, str):
+                raise _serialization_error(path, "a string", value)
+            bounds = _bounds(self.operation_name, model_path, shape)
+            for constraint in _string_constraints(shape, value, bounds):
+                self.violations.append(_Violation(path, _shown(shape, value), constraint))
+        elif shape.type_name in {"integer", "long"}:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise _serialization_error(path, "an integer", value)
+            low, high = _bounds(self.operation_name, model_path, shape)
+            kind = code or "ValidationException"
+            if high is not None and value > high:
+                constraint = f"Member must have value less than or equal to {high}"
+                self.violations.append(_Violation(path, f"'{value}'", constraint, kind))
+            if low is not None and value < low:
+                constraint = f"Member must have value greater than or equal to {low}"
+                self.violations.append(_Violation(path, f"'{value}'", constraint, kind))
+        elif shape.type_name == "boolean" and not isinstance(value, bool):
+            raise _serialization_error(path, "a boolean", value)
+        # Timestamps, blobs and floats carry no constraints in AWS Config's inputs.
+
+    def list_value(self, shape: ListShape, value: Any, path: str, model_path: str) -> None:
+        if not isinstance(value, list):
+            raise _serialization_error(path, "a list", value)
+        bounds = _bounds(self.operation_name, model_path, shape)
+        for constraint in _length_constraints(len(value), *bounds):
+            self.violations.append(_Violation(path, _shown(shape, value), constraint))
+        for index, item in enumerate(value, start=1):
+            if item is None:
+                continue
+            self.value(shape.member, item, f"{path}.{index}.member", model_path)
+
+    def map_value(self, shape: MapShape, value: Any, path: str, model_path: str) -> None:
+        if not isinstance(value, Mapping):
+            raise _serialization_error(path, "a map", value)
+        bounds = _bounds(self.operation_name, model_path, shape)
+        for constraint in _length_constraints(len(value), *bounds):
+            self.violations.append(_Violation(path, _shown(shape, value), constraint))
+        key_bounds = (shape.key.metadata.get("min"), shape.key.metadata.get("max"))
+        if any(_string_constraints(shape.key, str(key), key_bounds) for key in value):
+            summary = ", ".join(_all_scalar_constraints(shape.key))
+            self.violations.append(
+                _Violation(
+                    path, _shown(shape, value), f"Map keys must satisfy constraint: [{summary}]"
+                )
+            )
+        if isinstance(shape.value, (StructureShape, ListShape, MapShape)):
+            for index, item in enumerate(value.values(), start=1):
+                self.value(shape.value, item, f"{path}.entry.{index}.value", model_path)
+            return
+        nested = _Walker(self.operation_name)
+        for item in value.values():
+            nested.value(shape.value, item, path, model_path)
+        if nested.violations:
+            summary = ", ".join(_all_scalar_constraints(shape.value))
+            self.violations.append(
+                _Violation(
+                    path, _shown(shape, value), f"Map value must satisfy constraint: [{summary}]"
+                )
+            )
+
+
+def _format(violations: Sequence[_Violation]) -> str:
+    """Join violations into AWS's message, listing and counting at most 10 of them."""
+    shown = violations[:MAX_REPORTED_ERRORS]
+    head = (
+        "1 validation error detected"
+        if len(shown) == 1
+        else f"{len(shown)} validation errors detected"
+    )
+    return f"{head}: " + "; ".join(str(v) for v in shown)
+
+
+# --------------------------------------------------------------------------------------------
+# The documented rules
+
+_Rule = Callable[[Mapping[str, Any]], None]
+
+_RULE_METADATA: Final = (
+    "OrganizationManagedRuleMetadata",
+    "OrganizationCustomRuleMetadata",
+    "OrganizationCustomPolicyRuleMetadata",
+)
+_PERIODIC_TRIGGER: Final = "ScheduledNotification"
+_DELIVERY_BUCKET_PREFIX: Final = "awsconfigconforms"
+_S3_URI: Final = re.compile(r"s3://([^/]+)/(.+)", re.DOTALL)
+
+
+def _duplicates(values: Sequence[Any]) -> list[str]:
+    seen: set[Any] = set()
+    repeated: list[str] = []
+    for value in values:
+        if value in seen and str(value) not in repeated:
+            repeated.append(str(value))
+        seen.add(value)
+    return repeated
+
+
+def _pack_template(params: Mapping[str, Any]) -> None:
+    """A pack needs a template: from S3 or in the body (with both, the service uses S3)."""
+    if not params.get("TemplateS3Uri") and not params.get("TemplateBody"):
+        raise ServiceError(
+            "ValidationException",
+            "Either TemplateS3Uri or TemplateBody must be specified for the conformance pack.",
+        )
+
+
+def _pack_template_uri(params: Mapping[str, Any]) -> None:
+    """The template URI names an S3 object: ``s3://bucket/key``."""
+    uri = params.get("TemplateS3Uri")
+    if uri and not _S3_URI.fullmatch(uri):
+        raise ServiceError(
+            "ValidationException",
+            f"TemplateS3Uri '{uri}' is not valid: it must have the form s3://bucket/key.",
+        )
+
+
+def _pack_delivery_bucket(params: Mapping[str, Any]) -> None:
+    """The delivery bucket's name starts with ``awsconfigconforms``."""
+    bucket = params.get("DeliveryS3Bucket")
+    if bucket and not bucket.startswith(_DELIVERY_BUCKET_PREFIX):
+        raise ServiceError(
+            "ValidationException",
+            f"DeliveryS3Bucket '{bucket}' is not valid: the bucket name must start with "
+            f"{_DELIVERY_BUCKET_PREFIX}.",
+        )
+
+
+def _excluded_accounts(code: str) -> _Rule:
+    def rule(params: Mapping[str, Any]) -> None:
+        """No account is excluded twice."""
+        repeated = _duplicates(params.get("ExcludedAccounts") or [])
+        if repeated:
+            raise ServiceError(
+                code, f"ExcludedAccounts contains duplicate account IDs: {', '.join(repeated)}."
+            )
+
+    return rule
+
+
+def _rule_metadata(params: Mapping[str, Any]) -> None:
+    """A rule is exactly one of managed, custom Lambda and custom policy (Guard)."""
+    given = [name for name in _RULE_METADATA if params.get(name) is not None]
+    if len(given) != 1:
+        found = f"; the request has {' and '.join(given)}" if given else ""
+        raise ServiceError(
+            "InvalidParameterValueException",
+            f"Specify exactly one of {', '.join(_RULE_METADATA)}{found}.",
+        )
+
+
+def _the_metadata(params: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
+    name = next(name for name in _RULE_METADATA if params.get(name) is not None)
+    metadata: Mapping[str, Any] = params[name]
+    return name, metadata
+
+
+def _rule_input_parameters(params: Mapping[str, Any]) -> None:
+    """``InputParameters`` is the JSON text of an object."""
+    text = _the_metadata(params)[1].get("InputParameters")
+    if text is None:
+        return
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict):
+        raise ServiceError(
+            "InvalidParameterValueException",
+            f"Invalid json {text} passed in the InputParameters field",
+        )
+
+
+def _rule_triggers(params: Mapping[str, Any]) -> None:
+    """A custom Lambda rule names 1 to 3 distinct trigger types."""
+    name, metadata = _the_metadata(params)
+    if name != "OrganizationCustomRuleMetadata":
+        return
+    triggers = metadata.get("OrganizationConfigRuleTriggerTypes") or []
+    if not 1 <= len(triggers) <= 3 or _duplicates(triggers):
+        raise ServiceError(
+            "InvalidParameterValueException",
+            "A custom Lambda rule needs 1 to 3 distinct OrganizationConfigRuleTriggerTypes; "
+            f"the request has [{', '.join(map(str, triggers))}].",
+        )
+
+
+def _rule_frequency(params: Mapping[str, Any]) -> None:
+    """``MaximumExecutionFrequency`` only with ``ScheduledNotification`` among given triggers."""
+    metadata = _the_metadata(params)[1]
+    triggers = metadata.get("OrganizationConfigRuleTriggerTypes")
+    if metadata.get("MaximumExecutionFrequency") and triggers and _PERIODIC_TRIGGER not in triggers:
+        raise ServiceError(
+            "InvalidParameterValueException",
+            "A maximum execution frequency is not allowed if the rule is not triggered "
+            f"periodically: add {_PERIODIC_TRIGGER} to OrganizationConfigRuleTriggerTypes or "
+            "remove MaximumExecutionFrequency.",
+        )
+
+
+def _rule_scope(params: Mapping[str, Any]) -> None:
+    """A scope is resource types, one type with one ID, or a tag key (with a value)."""
+    metadata = _the_metadata(params)[1]
+    types = metadata.get("ResourceTypesScope") or []
+    resource_id = metadata.get("ResourceIdScope")
+    tag_key, tag_value = metadata.get("TagKeyScope"), metadata.get("TagValueScope")
+    if resource_id and len(types) != 1:
+        raise ServiceError(
+            "InvalidParameterValueException",
+            "A single resourceType should be provided when resourceId is provided in scope",
+        )
+    if tag_value and not tag_key:
+        raise ServiceError(
+            "InvalidParameterValueException",
+            "Tag key should not be empty when tag value is provided in scope",
+        )
+    if tag_key and (types or resource_id):
+        raise ServiceError(
+            "InvalidParameterValueException", "Scope cannot be applied to both resource and tag"
+        )
+
+
+_RULES: Final[Mapping[str, tuple[_Rule, ...]]] = {
+    "PutOrganizationConformancePack": (
+        _pack_template,
+        _pack_template_uri,
+        _pack_delivery_bucket,
+        _excluded_accounts("ValidationException"),
+    ),
+    "PutOrganizationConfigRule": (
+        _rule_metadata,
+        _rule_input_parameters,
+        _rule_triggers,
+        _rule_frequency,
+        _rule_scope,
+        _excluded_accounts("InvalidParameterValueException"),
+    ),
+}
+
+
+def validate_request(operation_name: str, params: Mapping[str, Any]) -> None:
+    """Raise the error AWS Config answers for a request it rejects; return when it is valid.
+
+    ``params`` is the request as it travels on the wire: the decoded JSON body, PascalCase keys.
+    Raises :class:`~orgconfig.testing._errors.ServiceError` with ``ValidationException`` for
+    model violations (all of them, in one message), ``InvalidLimitException`` for a ``Limit``
+    out of range, ``SerializationException`` for a value of the wrong type, and the codes of the
+    documented rules (see the module docstring). Raises ``ValueError`` for an operation AWS
+    Config does not have. Works for every AWS Config operation; the documented rules exist for
+    the puts of :data:`SUPPORTED_OPERATIONS`.
+
+    Example::
+
+        >>> validate_request("DeleteOrganizationConformancePack",
+        ...                  {"OrganizationConformancePackName": "9lives"})
+        Traceback (most recent call last):
+        ...
+        orgconfig.testing._errors.ServiceError: ValidationException: 1 validation error detected: \
+Value '9lives' at 'organizationConformancePackName' failed to satisfy constraint: Member must \
+satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*
+    """
+    walker = _Walker(operation_name)
+    walker.structure(_input_shape(operation_name), params, "", "")
+    for code in ("ValidationException", "InvalidLimitException"):
+        found = [v for v in walker.violations if v.code == code]
+        if found:
+            raise ServiceError(code, _format(found))
+    for rule in _RULES.get(operation_name, ()):
+        rule(params)
+
+
+# --------------------------------------------------------------------------------------------
+# Constraint cases
+
+
+@attrs.frozen
+class ConstraintCase:
+    """One constraint of an operation's input, with a request at its limit and one past it.
+
+    Attributes:
+        operation: the API operation, such as ``"PutOrganizationConformancePack"``.
+        path: the member as AWS names it in messages (``"excludedAccounts.1.member"``).
+        constraint: ``"max_length"``, ``"min_length"``, ``"pattern"``, ``"enum"``,
+            ``"max_items"``, ``"min_items"``, ``"max_value"`` or ``"min_value"``.
+        limit: the bound (a number), the pattern or the enum's values.
+        valid_request: an otherwise valid request whose member is at the limit (or, where the
+            member's other constraints allow no value exactly at it, the nearest value that is
+            valid: ``PolicyRuntime`` can only be ``guard-2.x.x``, whatever its length bounds).
+        invalid_request: the same request with the member one step past the limit.
+        expected_code: the error code AWS answers to ``invalid_request``.
+        expected_constraint: the constraint text that answer's message carries for ``path``.
+
+    Example::
+
+        >>> case = constraint_cases("DeleteOrganizationConfigRule")[0]
+        >>> case.path, case.constraint, case.limit
+        ('organizationConfigRuleName', 'max_length', 64)
+    """
+
+    operation: str
+    path: str
+    constraint: str
+    limit: int | str
+    valid_request: Mapping[str, Any] = attrs.field(repr=False)
+    invalid_request: Mapping[str, Any] = attrs.field(repr=False)
+    expected_code: str
+    expected_constraint: str
+
+    @property
+    def id(self) -> str:
+        """A short name for test reports: ``"Op:path:constraint"``."""
+        return f"{self.operation}:{self.path}:{self.constraint}"
+
+
+# A location in a request: member names, and None for "the first element of this list".
+_Location = tuple[str | None, ...]
+_Maker = Callable[[int, int], str | None]
+
+_ACCOUNT = "111111111111"
+_TEMPLATE_BODY: Final = (
+    "Resources:\n"
+    "  S3BucketVersioningEnabled:\n"
+    "    Type: AWS::Config::ConfigRule\n"
+    "    Properties:\n"
+    "      ConfigRuleName: s3-bucket-versioning-enabled\n"
+    "      Source:\n"
+    "        Owner: AWS\n"
+    "        SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED\n"
+)
+_GUARD_POLICY: Final = (
+    'rule versioning when resourceType == "AWS::S3::Bucket" {\n'
+    '  configuration.versioningConfiguration.status == "Enabled"\n'
+    "}\n"
+)
+_TEMPLATE_URI_PREFIX: Final = "s3://orgconfig-templates/"
+_ARN_PREFIX: Final = f"arn:aws:config:us-east-1:{_ACCOUNT}:organization-conformance-pack/"
+
+
+def _padded(stem: str, length: int, fill: str = "x") -> str | None:
+    return stem + fill * (length - len(stem)) if length >= len(stem) else None
+
+
+def _json_object(length: int, index: int) -> str | None:
+    del index
+    if length < 2:
+        return None
+    if length < 8:
+        return "{" + " " * (length - 2) + "}"
+    return '{"k":"' + "v" * (length - 8) + '"}'
+
+
+def _template_body(length: int, index: int) -> str | None:
+    del index
+    if length == len(_TEMPLATE_BODY):
+        return _TEMPLATE_BODY
+    return _padded(_TEMPLATE_BODY + "#", length)
+
+
+def _account_id(length: int, index: int) -> str | None:
+    return str(int(_ACCOUNT) + index) if length == 12 else None
+
+
+# Valid values of a given length (None where there is none), and one value failing the pattern.
+_PATTERN_SAMPLES: Final[Mapping[str, tuple[_Maker, str]]] = {
+    "[a-zA-Z][-a-zA-Z0-9]*": (lambda n, i: _padded(f"p{i}", n, "a"), "9-starts-with-a-digit"),
+    "[A-Za-z0-9-_]+": (lambda n, i: _padded(f"r{i}", n, "a"), "has spaces"),
+    "\\d{12}": (_account_id, "12345678901x"),
+    "s3://.*": (lambda n, i: _padded(f"{_TEMPLATE_URI_PREFIX}t{i}", n, "k"), "https://bucket/key"),
+    "guard\\-2\\.x\\.x": (lambda n, i: "guard-2.x.x" if n == 11 else None, "guard-1.x.x"),
+}
+
+# Members whose documented rules shape their valid values; they win over the pattern's samples.
+_MEMBER_MAKERS: Final[Mapping[str, _Maker]] = {
+    "TemplateBody": _template_body,
+    "TemplateS3Uri": lambda n, i: _padded(f"{_TEMPLATE_URI_PREFIX}t{i}", n, "k"),
+    "DeliveryS3Bucket": lambda n, i: "" if n == 0 else _padded(_DELIVERY_BUCKET_PREFIX, n),
+    "InputParameters": _json_object,
+    "ParameterName": lambda n, i: _padded(f"P{i}", n),
+    "ResourceArn": lambda n, i: _padded(f"{_ARN_PREFIX}p{i}", n, "a"),
+    "PolicyText": lambda n, i: (
+        _GUARD_POLICY if n == len(_GUARD_POLICY) else _padded(_GUARD_POLICY + "#", n)
+    ),
+}
+
+# Members a documented rule ties to a sibling: setting the first needs the second.
+_COMPANIONS: Final[Mapping[str, tuple[str, Any]]] = {
+    "ResourceIdScope": ("ResourceTypesScope", ["AWS::S3::Bucket"]),
+    "TagValueScope": ("TagKeyScope", "Environment"),
+}
+
+_BASE_PACK: Final = "orgconfig-constraints-pack"
+_BASE_RULE: Final = "orgconfig-constraints-rule"
+_RULE_VARIANTS: Final[Mapping[str, Mapping[str, Any]]] = {
+    "OrganizationManagedRuleMetadata": {"RuleIdentifier": "S3_BUCKET_VERSIONING_ENABLED"},
+    "OrganizationCustomRuleMetadata": {
+        "LambdaFunctionArn": f"arn:aws:lambda:us-east-1:{_ACCOUNT}:function:orgconfig-rule",
+        "OrganizationConfigRuleTriggerTypes": ["ScheduledNotification"],
+    },
+    "OrganizationCustomPolicyRuleMetadata": {
+        "PolicyRuntime": "guard-2.x.x",
+        "PolicyText": _GUARD_POLICY,
+    },
+}
+_BASE_REQUESTS: Final[Mapping[str, Mapping[str, Any]]] = {
+    "PutOrganizationConformancePack": {
+        "OrganizationConformancePackName": _BASE_PACK,
+        "TemplateBody": _TEMPLATE_BODY,
+    },
+    "GetOrganizationConformancePackDetailedStatus": {"OrganizationConformancePackName": _BASE_PACK},
+    "DeleteOrganizationConformancePack": {"OrganizationConformancePackName": _BASE_PACK},
+    "GetOrganizationConfigRuleDetailedStatus": {"OrganizationConfigRuleName": _BASE_RULE},
+    "DeleteOrganizationConfigRule": {"OrganizationConfigRuleName": _BASE_RULE},
+    "GetOrganizationCustomRulePolicy": {"OrganizationConfigRuleName": _BASE_RULE},
+    "ListTagsForResource": {"ResourceArn": f"{_ARN_PREFIX}{_BASE_PACK}"},
+    "TagResource": {
+        "ResourceArn": f"{_ARN_PREFIX}{_BASE_PACK}",
+        "Tags": [{"Key": "team", "Value": "platform"}],
+    },
+    "UntagResource": {"ResourceArn": f"{_ARN_PREFIX}{_BASE_PACK}", "TagKeys": ["team"]},
+}
+
+
+def _base_request(operation_name: str, top_member: str | None) -> dict[str, Any]:
+    """Return a valid request to vary: for a rule put, with the metadata the member lives in."""
+    if operation_name == "PutOrganizationConfigRule":
+        variant = _RULE_METADATA[0]
+        if top_member is not None and top_member in _RULE_VARIANTS:
+            variant = top_member
+        return {
+            "OrganizationConfigRuleName": _BASE_RULE,
+            variant: copy.deepcopy(dict(_RULE_VARIANTS[variant])),
+        }
+    return copy.deepcopy(dict(_BASE_REQUESTS.get(operation_name, {})))
+
+
+def _declare_parameters(request: dict[str, Any]) -> None:
+    """Declare a pack's input parameters in its template, as the service requires."""
+    parameters = request.get("ConformancePackInputParameters")
+    if request.get("TemplateBody") != _TEMPLATE_BODY or not isinstance(parameters, list):
+        return
+    names = [p["ParameterName"] for p in parameters if isinstance(p.get("ParameterName"), str)]
+    if names:
+        declared = "".join(f"  {json.dumps(name)}:\n    Type: String\n" for name in names)
+        request["TemplateBody"] = f"Parameters:\n{declared}{_TEMPLATE_BODY}"
+
+
+class _CaseBuilder:
+    """Builds the constraint cases of one operation from its input shape."""
+
+    def __init__(self, operation_name: str) -> None:
+        self.operation_name = operation_name
+        self.cases: list[ConstraintCase] = []
+
+    # Values ----------------------------------------------------------------------------------
+
+    def string(self, name: str, shape: Shape, length: int, index: int = 0) -> str | None:
+        """Return a valid value of exactly ``length`` for member ``name``, or None."""
+        if name in _MEMBER_MAKERS:
+            return _MEMBER_MAKERS[name](length, index)
+        pattern = shape.metadata.get("pattern")
+        if pattern is not None:
+            return _pattern_sample(pattern)[0](length, index)
+        if shape.metadata.get("enum"):
+            return None
+        return _padded(str(index), length) if length else ("" if index == 0 else None)
+
+    def nearest_string(
+        self,
+        name: str,
+        shape: Shape,
+        start: int,
+        step: int,
+        index: int = 0,
+        *,
+        model_path: str = "",
+    ) -> str:
+        """Return the valid value whose length is nearest ``start``, going in ``step``."""
+        enum: list[str] = shape.metadata.get("enum", [])
+        if enum:
+            return enum[index % len(enum)]
+        low, high = _bounds(self.operation_name, model_path, shape)
+        low, high = low or 0, high if high is not None else start + 10_000
+        length = start
+        while low <= length <= high:
+            value = self.string(name, shape, length, index)
+            if value is not None:
+                return value
+            length += step
+        msg = f"{self.operation_name}: no valid value for {name} near length {start}"
+        raise LookupError(msg)
+
+    def default(self, name: str, shape: Shape, index: int = 0) -> Any:
+        """Return a small valid value for a member (``index`` makes list items distinct)."""
+        if isinstance(shape, StructureShape):
+            members = shape.members.items()
+            wanted = [(n, m) for n, m in members if n in shape.required_members]
+            if index or not wanted:  # list items: every scalar member, so items differ
+                wanted = [(n, m) for n, m in members if m.type_name == "string"]
+            return {_wire_name(n, m): self.default(n, m, index) for n, m in wanted}
+        if isinstance(shape, ListShape):
+            low = shape.metadata.get("min") or 1
+            return [self.default(name, shape.member, i) for i in range(low)]
+        if isinstance(shape, MapShape):
+            msg = f"{self.operation_name}: map members are not generated ({name})"
+            raise NotImplementedError(msg)
+        if shape.type_name in {"integer", "long"}:
+            return int(shape.metadata.get("min", 0))
+        if shape.type_name == "boolean":
+            return False
+        low = shape.metadata.get("min") or 1
+        return self.nearest_string(name, shape, low, 1, index)
+
+    # Requests --------------------------------------------------------------------------------
+
+    def request(self, location: _Location, value: Any) -> dict[str, Any]:
+        """Return the base request with ``value`` at ``location`` (and the companions it needs)."""
+        top = location[0] if location else None
+        request = _base_request(self.operation_name, top)
+        container: Any = request
+        shape: Shape = _input_shape(self.operation_name)
+        for depth, step in enumerate(location):
+            last = depth == len(location) - 1
+            if step is None:
+                assert isinstance(shape, ListShape)
+                shape = shape.member
+                if not container:
+                    container.append(self.default("", shape))
+                if last:
+                    container[0] = value
+                else:
+                    container = container[0]
+                continue
+            assert isinstance(shape, StructureShape)
+            member = shape.members[step]
+            key = _wire_name(step, member)
+            if last:
+                container[key] = value
+                if step in _COMPANIONS:
+                    sibling, sibling_value = _COMPANIONS[step]
+                    container[sibling] = copy.deepcopy(sibling_value)
+            else:
+                if container.get(key) is None:
+                    container[key] = [] if isinstance(member, ListShape) else {}
+                    if isinstance(member, StructureShape):
+                        container[key] = self.default(step, member)
+                container = container[key]
+            shape = member
+        _declare_parameters(request)
+        return request
+
+    # Cases -----------------------------------------------------------------------------------
+
+    def add(
+        self,
+        location: _Location,
+        *,
+        path: str,
+        kind: str,
+        limit: int | str,
+        values: tuple[Any, Any],
+        constraint: str,
+        code: str = "ValidationException",
+    ) -> None:
+        self.cases.append(
+            ConstraintCase(
+                operation=self.operation_name,
+                path=path,
+                constraint=kind,
+                limit=limit,
+                valid_request=self.request(location, values[0]),
+                invalid_request=self.request(location, values[1]),
+                expected_code=code,
+                expected_constraint=constraint,
+            )
+        )
+
+    def walk(
+        self, shape: Shape, name: str, location: _Location, path: str, model_path: str
+    ) -> None:
+        if isinstance(shape, StructureShape):
+            for member_name, member in shape.members.items():
+                self.walk(
+                    member,
+                    member_name,
+                    (*location, member_name),
+                    f"{path}.{_camel(member_name)}" if path else _camel(member_name),
+                    f"{model_path}.{member_name}" if model_path else member_name,
+                )
+        elif isinstance(shape, ListShape):
+            self.list_cases(shape, name, location, path, model_path)
+            self.walk(shape.member, name, (*location, None), f"{path}.1.member", model_path)
+        elif isinstance(shape, MapShape):
+            msg = f"{self.operation_name}: map members are not generated ({path})"
+            raise NotImplementedError(msg)
+        elif shape.type_name == "string":
+            self.string_cases(shape, name, location, path, model_path)
+        elif shape.type_name in {"integer", "long"}:
+            self.integer_cases(shape, name, location, path, model_path)
+
+    def list_cases(
+        self, shape: ListShape, name: str, location: _Location, path: str, model_path: str
+    ) -> None:
+        low, high = _bounds(self.operation_name, model_path, shape)
+
+        def items(count: int) -> list[Any]:
+            return [self.default(name, shape.member, i) for i in range(count)]
+
+        if high is not None:
+            message = f"Member must have length less than or equal to {high}"
+            self.add(
+                location,
+                path=path,
+                kind="max_items",
+                limit=high,
+                values=(items(high), items(high + 1)),
+                constraint=message,
+            )
+        if low:
+            message = f"Member must have length greater than or equal to {low}"
+            self.add(
+                location,
+                path=path,
+                kind="min_items",
+                limit=low,
+                values=(items(low), items(low - 1)),
+                constraint=message,
+            )
+
+    def string_cases(
+        self, shape: Shape, name: str, location: _Location, path: str, model_path: str
+    ) -> None:
+        low, high = _bounds(self.operation_name, model_path, shape)
+        if high is not None:
+            valid = self.nearest_string(name, shape, high, -1, model_path=model_path)
+            invalid = self.string(name, shape, high + 1) or "x" * (high + 1)
+            message = f"Member must have length less than or equal to {high}"
+            self.add(
+                location,
+                path=path,
+                kind="max_length",
+                limit=high,
+                values=(valid, invalid),
+                constraint=message,
+            )
+        if low:
+            valid = self.nearest_string(name, shape, low, 1, model_path=model_path)
+            invalid = self.string(name, shape, low - 1) or "x" * (low - 1)
+            message = f"Member must have length greater than or equal to {low}"
+            self.add(
+                location,
+                path=path,
+                kind="min_length",
+                limit=low,
+                values=(valid, invalid),
+                constraint=message,
+            )
+        pattern: str | None = shape.metadata.get("pattern")
+        if pattern is not None:
+            invalid = _pattern_sample(pattern)[1]
+            message = f"Member must satisfy regular expression pattern: {pattern}"
+            values = (self.default(name, shape), invalid)
+            self.add(
+                location,
+                path=path,
+                kind="pattern",
+                limit=pattern,
+                values=values,
+                constraint=message,
+            )
+        enum: list[str] = shape.metadata.get("enum", [])
+        if enum:
+            invalid = next(v for v in (f"Not{enum[0]}", f"X{enum[0]}X") if v not in enum)
+            message = f"Member must satisfy enum value set: [{', '.join(enum)}]"
+            self.add(
+                location,
+                path=path,
+                kind="enum",
+                limit=", ".join(enum),
+                values=(enum[0], invalid),
+                constraint=message,
+            )
+
+    def integer_cases(
+        self, shape: Shape, name: str, location: _Location, path: str, model_path: str
+    ) -> None:
+        low, high = _bounds(self.operation_name, model_path, shape)
+        is_limit = len(location) == 1 and name == _LIMIT_MEMBER
+        code = "InvalidLimitException" if is_limit else "ValidationException"
+        if high is not None:
+            message = f"Member must have value less than or equal to {high}"
+            self.add(
+                location,
+                path=path,
+                kind="max_value",
+                limit=high,
+                values=(high, high + 1),
+                constraint=message,
+                code=code,
+            )
+        if low is not None:
+            message = f"Member must have value greater than or equal to {low}"
+            self.add(
+                location,
+                path=path,
+                kind="min_value",
+                limit=low,
+                values=(low, low - 1),
+                constraint=message,
+                code=code,
+            )
+
+
+def _pattern_sample(pattern: str) -> tuple[_Maker, str]:
+    try:
+        return _PATTERN_SAMPLES[pattern]
+    except KeyError:
+        msg = f"no sample values for the pattern {pattern!r}: add them to _PATTERN_SAMPLES"
+        raise LookupError(msg) from None
+
+
+@functools.cache
+def _cases(operation_name: str) -> tuple[ConstraintCase, ...]:
+    if operation_name not in SUPPORTED_OPERATIONS:
+        supported = ", ".join(SUPPORTED_OPERATIONS)
+        msg = f"constraint cases are generated for {supported}, not {operation_name!r}"
+        raise ValueError(msg)
+    builder = _CaseBuilder(operation_name)
+    builder.walk(_input_shape(operation_name), "", (), "", "")
+    return tuple(builder.cases)
+
+
+def constraint_cases(operation_name: str) -> list[ConstraintCase]:
+    """Return a test case for every constraint on the input of one of :data:`SUPPORTED_OPERATIONS`.
+
+    One case per maximum length, minimum length above 0, pattern, enum, list size bound and
+    integer bound, found by the same walk of botocore's model that :func:`validate_request`
+    makes, with :data:`DOCUMENTED_LIMITS` applied. List members are varied through the list's
+    first element (``"excludedAccounts.1.member"``). Every request is otherwise valid, including
+    the documented rules: a conformance pack has a template body (declaring the input parameters
+    the request gives), a rule exactly one metadata.
+    The same call returns equal cases every time.
+
+    Example::
+
+        >>> [c.id for c in constraint_cases("DescribeOrganizationConfigRules")][:2]
+        ['DescribeOrganizationConfigRules:organizationConfigRuleNames:max_items', \
+'DescribeOrganizationConfigRules:organizationConfigRuleNames.1.member:max_length']
+    """
+    return list(copy.deepcopy(_cases(operation_name)))
