@@ -2,8 +2,9 @@
 
 Runs entirely in-process against orgconfig's sandbox (no AWS account, no network). The
 organization has a management account and eight members; one member has no configuration
-recorder and another is told to fail, so the report shows real per-account failures. Members
-take 20 simulated minutes each; the virtual clock makes that instant.
+recorder and another is told to fail, so the first report shows real per-account failures; the
+demo then fixes both and deploys again. Members take 6 to 27 simulated minutes each; the
+virtual clock makes that instant.
 
 Run it with ``python3 -m pip install nox && python3 -m nox -s demo``.
 """
@@ -21,6 +22,7 @@ from orgconfig import (
     Organization,
     OrgConfigRule,
     PollingPolicy,
+    ProgressCallback,
     Template,
 )
 from orgconfig.testing import sandbox
@@ -28,7 +30,7 @@ from orgconfig.testing import sandbox
 HERE = Path(__file__).resolve().parent
 
 
-def show_progress(label: str) -> object:
+def show_progress(label: str) -> ProgressCallback:
     """Return an on_progress callback printing one line per change."""
     seen: list[tuple[int, int]] = []
 
@@ -43,7 +45,7 @@ def show_progress(label: str) -> object:
 def show(result: DeploymentResult) -> None:
     """Print one line per account."""
     for account in result.accounts:
-        line = f"    {account.account_id}  {account.status.value:<18}"
+        line = f"    {account.account_id}  {account.status.value:<18}".rstrip()
         if account.error_code:
             line += f"  {account.error_code}: {account.error_message}"
         print(line)
@@ -53,7 +55,7 @@ def show(result: DeploymentResult) -> None:
 def wait(label: str, deployment: Deployment) -> DeploymentResult:
     """Wait on a deployment, print its accounts, and return its result even when it failed."""
     try:
-        result = deployment.wait(on_progress=show_progress(label))  # type: ignore[arg-type]
+        result = deployment.wait(on_progress=show_progress(label))
     except DeploymentFailedError as e:
         print(f"  DeploymentFailedError: {len(e.failures)} account(s) failed")
         result = e.result
@@ -65,7 +67,9 @@ def main() -> int:
     """Run the demo; return the process exit code."""
     with sandbox(accounts=8, regions=("us-east-1",), seed=0) as sb:
         members = sb.member_account_ids
-        sb.set_deploy_duration(20 * 60)
+        for i, account in enumerate(members):
+            sb.set_deploy_duration((6 + 3 * i) * 60, account_id=account)
+        sb.set_deploy_duration(10 * 60, account_id=sb.management_account_id)
         sb.remove_recorder(members[2])
         sb.fail_account(members[5], error_code="InsufficientPermissionsException")
         print(f"Organization: management {sb.management_account_id}, {len(members)} members")
@@ -86,7 +90,12 @@ def main() -> int:
         print(f"\nDeploying conformance pack {pack.name!r} (excluding {members[7]})")
         wait("s3-baseline", org.conformance_packs.put(pack))
 
-        sb.remove_recorder(members[2], restore=True)
+        print("\nFixing both accounts (a recorder for one, the failure cleared on the other)")
+        sb.add_recorder(members[2])
+        sb.clear_failures(members[5])
+        print(f"Deploying {pack.name!r} again")
+        wait("s3-baseline", org.conformance_packs.put(pack))
+
         managed = OrgConfigRule.managed(
             "s3-versioning",
             "S3_BUCKET_VERSIONING_ENABLED",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import botocore.session
 import pytest
 from botocore.exceptions import ClientError
@@ -33,13 +35,11 @@ def _model_error_codes() -> set[str]:
 
 
 def _client_error(code: str, message: str = "boom", op: str = "PutThing") -> ClientError:
-    return ClientError(
-        {
-            "Error": {"Code": code, "Message": message},
-            "ResponseMetadata": {"RequestId": "req-1", "HTTPStatusCode": 400},
-        },
-        op,
-    )
+    response: Any = {
+        "Error": {"Code": code, "Message": message},
+        "ResponseMetadata": {"RequestId": "req-1", "HTTPStatusCode": 400},
+    }
+    return ClientError(response, op)
 
 
 @pytest.mark.parametrize("code", sorted(_model_error_codes()))

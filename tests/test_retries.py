@@ -67,8 +67,9 @@ def test_busy_policy_needs_one_attempt() -> None:
 def test_call_retry_policy_builds_botocore_config() -> None:
     """The per-call policy becomes botocore's retry mode and attempts, set explicitly."""
     config = CallRetryPolicy(mode="adaptive", max_attempts=4).botocore_config("orgconfig/x")
-    assert config.retries == {"mode": "adaptive", "max_attempts": 4}
-    assert config.user_agent_extra == "orgconfig/x"
+    options = vars(config)  # botocore's Config sets its options as instance attributes
+    assert options["retries"] == {"mode": "adaptive", "total_max_attempts": 4}
+    assert options["user_agent_extra"] == "orgconfig/x"
 
 
 def test_call_retry_policy_rejects_unknown_mode() -> None:

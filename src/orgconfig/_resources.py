@@ -6,6 +6,7 @@ is data in :mod:`orgconfig._kinds` plus the conversion of a ``get``.
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
@@ -69,6 +70,15 @@ class _Collection(Generic[_T, _Info]):
     def __repr__(self) -> str:
         return f"<{type(self).__name__} in {self.region}>"
 
+    @contextlib.contextmanager
+    def _naming(self, name: str) -> Iterator[None]:
+        """Put the pack or rule's name into a NotFoundError (AWS's message does not say it)."""
+        try:
+            yield
+        except errors.NotFoundError as err:
+            message = f"{self._kind.label} {name!r} not found in {self.region}: {err.message}"
+            raise err.with_message(message) from err.__cause__
+
     # -- deployments --------------------------------------------------------------------
 
     def deployment(self, name: str) -> Deployment:
@@ -92,11 +102,15 @@ class _Collection(Generic[_T, _Info]):
         for attempt in range(1, attempts + 1):
             try:
                 return self._api.call(operation, params)
-            except errors.ResourceInUseError:
+            except errors.ResourceInUseError as busy:
                 if attempt == attempts:
                     raise
-                # Let the running deployment settle, whatever its outcome, then try again.
-                self._deployment(name, "resume").wait(raise_on_failure=False)
+                # Let the running deployment settle, whatever its outcome, then try again. If
+                # it does not settle in time, the caller's problem is still the busy resource.
+                try:
+                    self._deployment(name, "resume").wait(raise_on_failure=False)
+                except errors.DeploymentTimeoutError:
+                    raise busy  # noqa: B904  (the ClientError stays the cause; the timeout the context)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def delete(self, name: str, *, wait_if_busy: bool | None = None) -> Deployment:
@@ -109,7 +123,8 @@ class _Collection(Generic[_T, _Info]):
             NotFoundError: no such pack or rule in this region for this caller.
             ResourceInUseError: still busy after the allowed attempts, or ``wait_if_busy=False``.
         """
-        self._busy_call(self._kind.delete, {self._kind.name_param: name}, name, wait_if_busy)
+        with self._naming(name):
+            self._busy_call(self._kind.delete, {self._kind.name_param: name}, name, wait_if_busy)
         return self._deployment(name, "delete")
 
     def _put(self, name: str, request: Mapping[str, Any], wait_if_busy: bool | None) -> Deployment:
@@ -124,7 +139,8 @@ class _Collection(Generic[_T, _Info]):
         Raises:
             NotFoundError: no such pack or rule in this region for this caller.
         """
-        response = self._api.call(self._kind.statuses, {self._kind.names_param: [name]})
+        with self._naming(name):
+            response = self._api.call(self._kind.statuses, {self._kind.names_param: [name]})
         items = response.get(self._kind.statuses_key, [])
         if not items:
             raise errors.NotFoundError(
@@ -157,8 +173,9 @@ class _Collection(Generic[_T, _Info]):
             filters["AccountId"] = account_id
         if filters:
             params["Filters"] = filters
-        for item in self._api.items(self._kind.detailed, self._kind.detailed_key, params):
-            yield self._kind.account_status_from_api(item)
+        with self._naming(name):
+            for item in self._api.items(self._kind.detailed, self._kind.detailed_key, params):
+                yield self._kind.account_status_from_api(item)
 
     def _describe_items(
         self, operation: str, key: str, names: Iterable[str] | None
@@ -214,8 +231,9 @@ class ConformancePacks(_Collection[ConformancePack, ConformancePackInfo]):
         Raises:
             NotFoundError: no such pack in this region for this caller.
         """
-        for info in self.list([name]):
-            return info
+        with self._naming(name):
+            for info in self.list([name]):
+                return info
         raise errors.NotFoundError(
             f"conformance pack {name!r} not found", operation=PACKS.describe, region=self.region
         )
@@ -258,8 +276,9 @@ class OrgConfigRules(_Collection[OrgConfigRule, OrgConfigRule]):
         Raises:
             NotFoundError: no such rule in this region for this caller.
         """
-        for rule in self.list([name]):
-            return rule
+        with self._naming(name):
+            for rule in self.list([name]):
+                return rule
         raise errors.NotFoundError(
             f"organization config rule {name!r} not found",
             operation=RULES.describe,
@@ -284,7 +303,8 @@ class OrgConfigRules(_Collection[OrgConfigRule, OrgConfigRule]):
         Raises:
             NotFoundError: no such rule in this region for this caller.
         """
-        response = self._api.call("GetOrganizationCustomRulePolicy", {RULES.name_param: name})
+        with self._naming(name):
+            response = self._api.call("GetOrganizationCustomRulePolicy", {RULES.name_param: name})
         return str(response.get("PolicyText", ""))
 
     def _tags(self, arn: str) -> dict[str, str]:

@@ -172,10 +172,11 @@ class Deployment:
         """Read the aggregate status; None when a delete has removed the pack or rule."""
         try:
             response = self._api.call(self._kind.statuses, {self._kind.names_param: [self.name]})
-        except errors.NotFoundError:
+        except errors.NotFoundError as err:
             if self._action == "delete":
                 return None
-            raise
+            message = f"{self._kind.label} {self.name!r} not found in {self.region}: {err.message}"
+            raise err.with_message(message) from err.__cause__
         items = response.get(self._kind.statuses_key, [])
         if not items:
             raise errors.NotFoundError(
@@ -218,7 +219,9 @@ class Deployment:
             self._list_all()
             n = len(self._accounts)
             return _Observation(status, True, n, n)
-        if not self._listed:
+        if not self._listed or self._action is None:
+            # First poll (learn who is targeted), or a status this version does not know:
+            # read every account.
             self._list_all()
             still = [a for a in self._accounts.values() if not self._account_done(a)]
         else:

@@ -35,6 +35,7 @@ Example::
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -159,6 +160,13 @@ class ApiError(OrgConfigError):
     def __str__(self) -> str:
         where = f" in {self.region}" if self.region else ""
         return f"{self.operation}{where}: {self.code}: {self.message}"
+
+    def with_message(self, message: str) -> ApiError:
+        """Return a copy of this error (same class and fields) with another message."""
+        clone = copy.copy(self)
+        clone.message = message
+        clone.args = (message,)
+        return clone
 
 
 _REGISTRY: dict[str, type[ApiError]] = {}

@@ -116,7 +116,7 @@ class CallRetryPolicy:
     def botocore_config(self, user_agent_extra: str | None = None) -> BotocoreConfig:
         """Return the botocore ``Config`` that applies this policy to a client."""
         return BotocoreConfig(
-            retries={"mode": self.mode, "max_attempts": self.max_attempts},
+            retries={"mode": self.mode, "total_max_attempts": self.max_attempts},
             connect_timeout=self.connect_timeout,
             read_timeout=self.read_timeout,
             user_agent_extra=user_agent_extra,

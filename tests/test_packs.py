@@ -1,0 +1,418 @@
+"""org.conformance_packs end to end on the sandbox: every verb, error and way of waiting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+
+from orgconfig import (
+    BusyPolicy,
+    CallRetryPolicy,
+    ConformancePack,
+    ConformancePackInfo,
+    Organization,
+    PollingPolicy,
+    Status,
+    Template,
+)
+from orgconfig import errors as e
+from orgconfig.testing import Quotas, Sandbox, sandbox
+from tests.conftest import POLLING
+
+
+def make_pack(template: Template, name: str = "baseline", **kwargs: Any) -> ConformancePack:
+    kwargs.setdefault("parameters", {"BucketParam": "my-bucket"})
+    return ConformancePack(name, template, **kwargs)
+
+
+def test_put_get_list_status_and_delete(org: Organization, sb: Sandbox, template: Template) -> None:
+    """A pack is deployed, read back, listed, reported per account and deleted."""
+    members = sb.member_account_ids
+    pack = make_pack(
+        template,
+        excluded_accounts=[members[0]],
+        delivery_bucket="awsconfigconforms-reports",
+        delivery_prefix="org",
+    )
+    result = org.conformance_packs.put(pack).wait()
+    assert result.status is Status.CREATE_SUCCESSFUL
+    assert result.ok
+    targeted = {a.account_id for a in result.accounts}
+    assert targeted == {sb.management_account_id, *members[1:]}
+    assert all(a.status is Status.CREATE_SUCCESSFUL for a in result.accounts)
+
+    info = org.conformance_packs.get("baseline")
+    assert isinstance(info, ConformancePackInfo)
+    assert info.name == "baseline"
+    assert info.arn.startswith("arn:aws:config:us-east-1:")
+    assert dict(info.parameters) == {"BucketParam": "my-bucket"}
+    assert tuple(info.excluded_accounts) == (members[0],)
+    assert (info.delivery_bucket, info.delivery_prefix) == ("awsconfigconforms-reports", "org")
+    assert info.last_update is not None
+
+    assert [i.name for i in org.conformance_packs.list()] == ["baseline"]
+    assert list(org.conformance_packs.names()) == ["baseline"]
+    assert org.conformance_packs.status("baseline").status is Status.CREATE_SUCCESSFUL
+    statuses = list(org.conformance_packs.account_statuses("baseline"))
+    assert {s.account_id for s in statuses} == targeted
+    one = list(org.conformance_packs.account_statuses("baseline", account_id=members[1]))
+    assert [s.account_id for s in one] == [members[1]]
+    assert list(org.conformance_packs.account_statuses("baseline", status="CREATE_FAILED")) == []
+
+    deletion = org.conformance_packs.delete("baseline")
+    assert deletion.wait().status is Status.DELETE_SUCCESSFUL
+    assert deletion.status().status is Status.DELETE_SUCCESSFUL
+    with pytest.raises(e.NotFoundError, match="baseline"):
+        org.conformance_packs.get("baseline")
+    assert list(org.conformance_packs.list()) == []
+
+
+def test_update_reports_update_states(org: Organization, template: Template) -> None:
+    """Putting an existing pack again is an update, waited on to UPDATE_SUCCESSFUL."""
+    org.conformance_packs.put(make_pack(template)).wait()
+    pack = make_pack(template, parameters={"BucketParam": "other", "MaxAgeParam": "30"})
+    result = org.conformance_packs.put(pack).wait()
+    assert result.status is Status.UPDATE_SUCCESSFUL
+    assert {a.status for a in result.accounts} == {Status.UPDATE_SUCCESSFUL}
+    assert dict(org.conformance_packs.get("baseline").parameters) == {
+        "BucketParam": "other",
+        "MaxAgeParam": "30",
+    }
+
+
+def test_partial_failure_names_every_failed_account(
+    org: Organization, sb: Sandbox, template: Template
+) -> None:
+    """Accounts without a recorder or told to fail are reported with their code and message."""
+    members = sb.member_account_ids
+    sb.remove_recorder(members[1])
+    sb.fail_account(members[2], error_code="InsufficientPermissionsException")
+    deployment = org.conformance_packs.put(make_pack(template))
+    with pytest.raises(e.DeploymentFailedError) as info:
+        deployment.wait()
+    err = info.value
+    failed = {a.account_id: a for a in err.failures}
+    assert set(failed) == {members[1], members[2]}
+    assert failed[members[2]].error_code == "InsufficientPermissionsException"
+    assert failed[members[1]].error_code
+    assert failed[members[1]].error_message
+    assert err.result.status is Status.CREATE_FAILED
+    assert len(err.result.succeeded) == len(err.result.accounts) - 2
+    assert (err.name, err.kind, err.region) == ("baseline", "conformance_pack", "us-east-1")
+    assert f"2 of {len(err.result.accounts)} accounts failed" in str(err)
+    for account_id in (members[1], members[2]):
+        assert account_id in str(err)
+    # Without raising, the same result comes back.
+    result = deployment.wait(raise_on_failure=False)
+    assert result is err.result
+    assert not result.ok
+
+
+def test_timeout_carries_progress_and_the_deployment_goes_on(
+    org: Organization, sb: Sandbox, template: Template
+) -> None:
+    """Running out of time raises DeploymentTimeoutError with the progress; waiting again works."""
+    sb.set_deploy_duration(3600)
+    deployment = org.conformance_packs.put(make_pack(template))
+    with pytest.raises(e.DeploymentTimeoutError) as info:
+        deployment.wait(timeout=600)
+    err = info.value
+    assert err.timeout == 600
+    assert err.last_result is not None
+    assert err.last_result.status is Status.CREATE_IN_PROGRESS
+    assert len(err.last_result.in_progress) == len(sb.member_account_ids) + 1
+    assert "still CREATE_IN_PROGRESS after 600s" in str(err)
+    assert deployment.wait().status is Status.CREATE_SUCCESSFUL
+
+
+def test_resume_by_name_in_a_new_organization_object(
+    sb: Sandbox, org: Organization, template: Template
+) -> None:
+    """A deployment started elsewhere is picked up by name and waited on to the end."""
+    org.conformance_packs.put(make_pack(template))
+    fresh = Organization.connect(sb.session, "us-east-1", polling=POLLING)
+    resumed = fresh.conformance_packs.deployment("baseline")
+    assert not resumed.done()
+    assert resumed.status().status is Status.CREATE_IN_PROGRESS
+    result = resumed.wait()
+    assert result.status is Status.CREATE_SUCCESSFUL
+    assert resumed.done()
+    assert resumed.result is result
+
+
+def test_resume_an_unknown_name_is_not_found(org: Organization) -> None:
+    """Waiting on a pack that does not exist raises NotFoundError at the first poll."""
+    with pytest.raises(e.NotFoundError) as info:
+        org.conformance_packs.deployment("ghost").wait()
+    assert info.value.code == "NoSuchOrganizationConformancePackException"
+
+
+def test_busy_pack_waits_then_retries(org: Organization, sb: Sandbox, template: Template) -> None:
+    """A put while a deployment runs waits for it to settle and then succeeds."""
+    org.conformance_packs.put(make_pack(template))
+    start = sb.clock.monotonic()
+    pack = make_pack(template, parameters={"BucketParam": "b2"})
+    result = org.conformance_packs.put(pack).wait()
+    assert result.status is Status.UPDATE_SUCCESSFUL
+    assert sb.clock.monotonic() - start >= 2 * 600
+    assert sb.api_calls["PutOrganizationConformancePack"] == 3  # ok, in use, ok
+
+
+def test_busy_pack_raises_when_told_not_to_wait(org: Organization, template: Template) -> None:
+    """With wait_if_busy=False a busy pack raises ResourceInUseError at once."""
+    org.conformance_packs.put(make_pack(template))
+    with pytest.raises(e.ResourceInUseError) as info:
+        org.conformance_packs.delete("baseline", wait_if_busy=False)
+    assert info.value.code == "ResourceInUseException"
+    assert info.value.operation == "DeleteOrganizationConformancePack"
+
+
+def test_busy_policy_bounds_the_attempts(sb: Sandbox, template: Template) -> None:
+    """A busy pack that stays busy gives up after max_attempts with ResourceInUseError."""
+    sb.set_deploy_duration(10**6)
+    org = Organization.connect(
+        sb.session,
+        "us-east-1",
+        polling=PollingPolicy(initial_delay=60, max_delay=60, jitter=0, timeout=600),
+        busy=BusyPolicy(max_attempts=2),
+    )
+    org.conformance_packs.put(make_pack(template))
+    with pytest.raises(e.ResourceInUseError) as info:
+        org.conformance_packs.put(make_pack(template))
+    assert isinstance(info.value.__context__, e.DeploymentTimeoutError)
+    assert sb.api_calls["PutOrganizationConformancePack"] == 2
+
+
+def test_busy_policy_off_by_default_switch(sb: Sandbox, template: Template) -> None:
+    """BusyPolicy(wait=False) makes every busy put raise ResourceInUseError."""
+    org = Organization.connect(sb.session, "us-east-1", busy=BusyPolicy(wait=False))
+    org.conformance_packs.put(make_pack(template))
+    with pytest.raises(e.ResourceInUseError):
+        org.conformance_packs.put(make_pack(template))
+    assert sb.api_calls["PutOrganizationConformancePack"] == 2
+
+
+def test_delegated_admin_quirk_cannot_hang_the_wait(sb: Sandbox, template: Template) -> None:
+    """With the aggregate stuck in progress, completion comes from the per-account status."""
+    admin = sb.as_delegated_admin(sb.member_account_ids[0])
+    sb.faults(stuck_aggregate_status=True)
+    org = Organization.connect(admin, "us-east-1", polling=POLLING)
+    result = org.conformance_packs.put(make_pack(template)).wait(timeout=3600)
+    assert result.status is Status.CREATE_SUCCESSFUL
+    assert org.conformance_packs.status("baseline").status is Status.CREATE_IN_PROGRESS
+    assert all(a.status is Status.CREATE_SUCCESSFUL for a in result.accounts)
+
+
+def test_delegated_admin_quirk_with_failures_still_fails(sb: Sandbox, template: Template) -> None:
+    """A stuck aggregate with a failed account ends in DeploymentFailedError, not a hang."""
+    sb.faults(stuck_aggregate_status=True)
+    sb.fail_account(sb.member_account_ids[3])
+    org = Organization.connect(sb.session, "us-east-1", polling=POLLING)
+    with pytest.raises(e.DeploymentFailedError) as info:
+        org.conformance_packs.put(make_pack(template)).wait(timeout=3600)
+    assert [a.account_id for a in info.value.failures] == [sb.member_account_ids[3]]
+    assert info.value.result.status is Status.CREATE_FAILED
+
+
+def test_on_progress_reports_finished_and_total(
+    org: Organization, sb: Sandbox, template: Template
+) -> None:
+    """on_progress gets (finished, total) after every poll, ending at (total, total)."""
+    for i, account in enumerate(sb.member_account_ids):
+        sb.set_deploy_duration(300 * (i + 1), account_id=account)
+    seen: list[tuple[int, int]] = []
+    org.conformance_packs.put(make_pack(template)).wait(
+        on_progress=lambda done, total: seen.append((done, total))
+    )
+    total = len(sb.member_account_ids) + 1
+    assert seen[-1] == (total, total)
+    assert all(t == total for _, t in seen)
+    finished = [d for d, _ in seen]
+    assert finished == sorted(finished)
+    assert len(set(finished)) > 2
+
+
+def test_polling_is_economical(org: Organization, sb: Sandbox, template: Template) -> None:
+    """Per poll one aggregate and one detailed call: full first and last, filtered between."""
+    deployment = org.conformance_packs.put(make_pack(template))
+    before = sb.api_calls.copy()
+    result = deployment.wait()
+    calls = sb.api_calls - before
+    assert calls["DescribeOrganizationConformancePackStatuses"] == result.polls
+    # first poll (full), the in-progress filter in between, the final full report
+    assert calls["GetOrganizationConformancePackDetailedStatus"] == result.polls
+
+
+def test_more_than_a_page_of_accounts() -> None:
+    """Over 100 member accounts are all reported: detailed status pages are followed."""
+    with sandbox(accounts=140, seed=1) as box:
+        org = Organization.connect(box.session, "us-east-1", polling=POLLING)
+        box.fail_account(box.member_account_ids[120])
+        tmpl = Template.from_string(
+            "Resources:\n  R:\n    Type: AWS::Config::ConfigRule\n    Properties:\n"
+            "      Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED}\n"
+        )
+        with pytest.raises(e.DeploymentFailedError) as info:
+            org.conformance_packs.put(ConformancePack("big", tmpl)).wait()
+        assert len(info.value.result.accounts) == 141
+        assert [a.account_id for a in info.value.failures] == [box.member_account_ids[120]]
+        assert len(list(org.conformance_packs.account_statuses("big"))) == 141
+
+
+def test_list_follows_pages_and_batches_names(sb: Sandbox, template: Template) -> None:
+    """list() walks every page lazily, and names are asked 25 at a time."""
+    org = Organization.connect(sb.session, "eu-west-1", polling=POLLING)
+    names = [f"pack-{i:03d}" for i in range(30)]
+    for name in names:
+        org.conformance_packs.put(make_pack(template, name))
+    sb.clock.advance(3600)
+    assert sorted(i.name for i in org.conformance_packs.list()) == names
+    before = sb.api_calls["DescribeOrganizationConformancePacks"]
+    got = [i.name for i in org.conformance_packs.list(reversed(names))]
+    assert sorted(got) == names
+    assert sb.api_calls["DescribeOrganizationConformancePacks"] - before == 2
+    statuses = list(org.conformance_packs.statuses(names[:3]))
+    assert [s.status for s in statuses] == [Status.CREATE_SUCCESSFUL] * 3
+
+
+def test_state_is_per_region(sb: Sandbox, org: Organization, template: Template) -> None:
+    """A pack deployed in one region does not exist in another."""
+    org.conformance_packs.put(make_pack(template)).wait()
+    other = org.in_region("eu-west-1")
+    assert other.region == "eu-west-1"
+    with pytest.raises(e.NotFoundError) as info:
+        other.conformance_packs.get("baseline")
+    assert info.value.region == "eu-west-1"
+
+
+def test_management_and_delegated_admin_do_not_see_each_other(
+    sb: Sandbox, org: Organization, template: Template
+) -> None:
+    """Describe calls see only what the caller deployed."""
+    org.conformance_packs.put(make_pack(template, "from-management")).wait()
+    admin = Organization.connect(
+        sb.as_delegated_admin(sb.member_account_ids[0]), "us-east-1", polling=POLLING
+    )
+    admin.conformance_packs.put(make_pack(template, "from-admin")).wait()
+    assert [i.name for i in org.conformance_packs.list()] == ["from-management"]
+    assert [i.name for i in admin.conformance_packs.list()] == ["from-admin"]
+    with pytest.raises(e.NotFoundError):
+        admin.conformance_packs.get("from-management")
+
+
+# -- every error class from a real sandbox answer -------------------------------------------
+
+
+def test_access_denied_for_a_member_that_is_not_an_admin(sb: Sandbox, template: Template) -> None:
+    """A plain member account gets AccessDeniedError, never NotFoundError."""
+    org = Organization.connect(sb.session_for(sb.member_account_ids[1]), "us-east-1")
+    with pytest.raises(e.AccessDeniedError) as info:
+        org.conformance_packs.get("anything")
+    assert info.value.code == "OrganizationAccessDeniedException"
+    assert not isinstance(info.value, e.NotFoundError)
+    with pytest.raises(e.AccessDeniedError):
+        org.conformance_packs.put(make_pack(template))
+
+
+def test_not_ready_without_all_features(template: Template) -> None:
+    """An organization with consolidated billing only gives OrganizationNotReadyError."""
+    with sandbox(accounts=1, feature_set="CONSOLIDATED_BILLING") as box:
+        org = Organization.connect(box.session, "us-east-1")
+        with pytest.raises(e.OrganizationNotReadyError) as info:
+            org.conformance_packs.put(make_pack(template))
+        assert info.value.code == "OrganizationAllFeaturesNotEnabledException"
+
+
+def test_not_ready_without_an_organization(template: Template) -> None:
+    """A caller in no organization gets an orgconfig error, not a raw ClientError."""
+    with sandbox(accounts=0, feature_set=None) as box:
+        org = Organization.connect(box.session, "us-east-1")
+        with pytest.raises((e.OrganizationNotReadyError, e.AccessDeniedError)) as info:
+            org.conformance_packs.put(make_pack(template))
+        assert info.value.code in {
+            "NoAvailableOrganizationException",
+            "OrganizationAccessDeniedException",
+        }
+
+
+def test_limit_exceeded(template: Template) -> None:
+    """Past the quota of packs, LimitExceededError; re-putting an existing name still works."""
+    with sandbox(accounts=1, quotas=Quotas(conformance_packs=2)) as box:
+        org = Organization.connect(box.session, "us-east-1", polling=POLLING)
+        org.conformance_packs.put(make_pack(template, "one")).wait()
+        org.conformance_packs.put(make_pack(template, "two")).wait()
+        with pytest.raises(e.LimitExceededError) as info:
+            org.conformance_packs.put(make_pack(template, "three"))
+        assert info.value.code == "MaxNumberOfOrganizationConformancePacksExceededException"
+        org.conformance_packs.put(make_pack(template, "two")).wait()
+
+
+def test_throttling_after_botocore_retries(sb: Sandbox, template: Template) -> None:
+    """Throttling that outlasts botocore's retries arrives as ThrottlingError."""
+    org = Organization.connect(sb.session, "us-east-1", retries=CallRetryPolicy(max_attempts=2))
+    sb.faults(throttle_rate=1.0)
+    with pytest.raises(e.ThrottlingError) as info:
+        org.conformance_packs.status("baseline")
+    assert info.value.code == "ThrottlingException"
+    assert sb.api_calls["DescribeOrganizationConformancePackStatuses"] == 2
+
+
+def test_throttling_is_absorbed_by_botocore(sb: Sandbox, template: Template) -> None:
+    """Occasional throttling and 5xx answers are retried by botocore and never surface."""
+    org = Organization.connect(sb.session, "us-east-1", polling=POLLING)
+    sb.faults(throttle_rate=0.2, server_error_rate=0.1)
+    result = org.conformance_packs.put(make_pack(template)).wait()
+    assert result.ok
+
+
+def test_server_errors_after_botocore_retries(sb: Sandbox) -> None:
+    """Server errors that outlast botocore's retries arrive as ServiceUnavailableError."""
+    org = Organization.connect(sb.session, "us-east-1", retries=CallRetryPolicy(max_attempts=1))
+    sb.faults(server_error_rate=1.0)
+    with pytest.raises(e.ServiceUnavailableError) as info:
+        list(org.conformance_packs.list())
+    assert info.value.code in {"InternalFailure", "ServiceUnavailable"}
+    assert info.value.http_status in {500, 503}
+
+
+def test_oversize_template_must_come_from_s3(org: Organization) -> None:
+    """A template over 51,200 bytes loaded inline is refused before any call."""
+    body = PADDED_TEMPLATE + "#" * 52_000 + "\n"
+    pack = ConformancePack("big", Template.from_string(body))
+    with pytest.raises(e.ValidationError, match="upload it to S3") as info:
+        org.conformance_packs.put(pack)
+    assert info.value.field == "template"
+
+
+def test_template_from_s3_is_deployed_by_uri(sb: Sandbox, org: Organization) -> None:
+    """A template loaded from S3 is sent as TemplateS3Uri, even when over 51,200 bytes."""
+    body = PADDED_TEMPLATE + "#" * 52_000 + "\n"
+    s3 = sb.session.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="templates")
+    s3.put_object(Bucket="templates", Key="big.yaml", Body=body.encode())
+    template = Template.from_s3_uri("s3://templates/big.yaml", session=sb.session)
+    assert template.needs_s3
+    result = org.conformance_packs.put(ConformancePack("big", template)).wait()
+    assert result.ok
+
+
+PADDED_TEMPLATE = (
+    "Resources:\n  R:\n    Type: AWS::Config::ConfigRule\n    Properties:\n"
+    "      Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED}\n"
+)
+
+
+def test_transport_error_without_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No credentials at all gives TransportError, with botocore's error as the cause."""
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    session = boto3.Session(region_name="us-east-1")
+    org = Organization.connect(session)
+    with pytest.raises(e.TransportError, match="DescribeOrganizationConformancePacks") as info:
+        list(org.conformance_packs.list())
+    assert info.value.__cause__ is not None
