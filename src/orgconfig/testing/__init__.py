@@ -1,0 +1,130 @@
+"""Test your AWS Config organization scripts against a faithful in-process simulation.
+
+``orgconfig.testing`` gives you an AWS Organization on `moto <https://docs.getmoto.org>`_ whose
+AWS Config organization APIs (conformance packs and rules) behave like the real service, served
+to **ordinary boto3 clients**: your own scripts, orgconfig's SDK, or anything built on botocore
+run unchanged inside the block. Install it with ``pip install "orgconfig[sandbox]"``.
+
+Example::
+
+    import boto3
+    from orgconfig.testing import sandbox
+
+    def test_my_rollout_script():
+        with sandbox(accounts=5, regions=("us-east-1", "eu-west-1"), seed=0) as sb:
+            sb.set_deploy_duration(1800)            # each account takes 30 simulated minutes
+            sb.remove_recorder(sb.member_account_ids[2])
+
+            config = boto3.client("config", region_name="us-east-1")   # the management account
+            config.put_organization_config_rule(
+                OrganizationConfigRuleName="s3-versioning",
+                OrganizationManagedRuleMetadata={"RuleIdentifier": "S3_BUCKET_VERSIONING_ENABLED"},
+            )
+            my_script.wait_for_rollout(config)      # polls and sleeps: costs no real time
+
+            statuses = config.get_organization_config_rule_detailed_status(
+                OrganizationConfigRuleName="s3-versioning"
+            )["OrganizationConfigRuleDetailedStatus"]
+            failed = [s["AccountId"] for s in statuses
+                      if s["MemberAccountRuleStatus"] == "CREATE_FAILED"]
+            assert failed == [sb.member_account_ids[2]]     # no configuration recorder there
+            assert sb.clock.monotonic() >= 1800
+            assert sb.api_calls["PutOrganizationConfigRule"] == 1
+
+With pytest, the ``org_sandbox`` fixture does the ``with`` for you (the plugin is registered
+automatically when orgconfig is installed)::
+
+    @pytest.mark.org_sandbox(accounts=10, regions=("eu-west-1",))
+    def test_rollout(org_sandbox):
+        config = org_sandbox.client("config")
+        ...
+
+What you get
+------------
+* **An organization**: a management account (moto's default, ``123456789012``) and ``accounts``
+  member accounts with seeded, repeatable ids, optionally placed in OUs (``ous={"Security": 2}``),
+  with all features (or ``feature_set="CONSOLIDATED_BILLING"``, or ``None`` for no organization).
+  Every account has a configuration recorder in every sandbox region unless told otherwise
+  (``recorders=``, ``management_recorder=``, :meth:`Sandbox.remove_recorder`).
+* **The eleven organization operations** (Put/Describe/DescribeStatuses/GetDetailedStatus/Delete
+  for conformance packs and for rules, and GetOrganizationCustomRulePolicy), plus tagging of their
+  ARNs, in any region. Responses go through botocore's real parser; errors arrive as ordinary
+  ``ClientError`` with AWS Config's codes and messages; every request constraint of the service
+  model (lengths, patterns, enums, list sizes, either/or fields) is enforced.
+* **The service's rules**: only the management account or a registered delegated administrator
+  may call (``OrganizationAccessDeniedException``); no organization or no all-features gives the
+  documented errors; a put enables trusted access and creates the service-linked role; each
+  administrator sees only what it deployed; state is per region; ``Limit``/``NextToken``
+  paginate; missing names give ``NoSuch...``; quotas (:class:`Quotas`) give ``MaxNumberOf...``;
+  conformance pack templates (``TemplateBody``, or ``TemplateS3Uri`` read from moto's S3) are
+  parsed and checked.
+* **Time**: after a put or delete the pack or rule is ``*_IN_PROGRESS``; each targeted account
+  (the management account included, excluded accounts left out) finishes after its own duration
+  (:meth:`Sandbox.set_deploy_duration`, plus a seeded jitter); accounts without a recorder,
+  suspended accounts (:meth:`Sandbox.suspend_account`) and accounts told to fail
+  (:meth:`Sandbox.fail_account`) end ``*_FAILED`` with an ``ErrorCode`` and ``ErrorMessage``; the
+  aggregate is ``*_FAILED`` when any account failed; a put or delete meanwhile gives
+  ``ResourceInUseException``. All of it runs on :attr:`Sandbox.clock`, a virtual clock:
+  orgconfig's waiting and botocore's retry back-off advance it instead of sleeping, and so can
+  you (``sb.clock.advance(600)``).
+* **Faults**, seeded and repeatable (:meth:`Sandbox.faults`): throttling and 5xx answers that
+  botocore retries as it would against AWS, latency in virtual time, and the documented
+  delegated-administrator quirk of an aggregate status stuck in progress.
+* **Counting**: :attr:`Sandbox.api_calls` counts requests per operation, retries included.
+* **Identities**: :attr:`Sandbox.session` (management), :meth:`Sandbox.session_for` (any account,
+  in the organization or not), :meth:`Sandbox.as_delegated_admin` (registers the account and
+  returns its session; at most three, as in AWS), :meth:`Sandbox.client`.
+
+Describe calls list packs and rules in creation order; detailed statuses list accounts in the
+order they joined the organization (the management account first).
+
+Limits of the simulation
+------------------------
+Accounts that join the organization after a put are deployed to by the next put, not at once.
+``InsufficientPermissionsException`` (missing IAM permissions of the caller) is not simulated.
+Create your boto3 clients inside the block: a botocore session created before the first sandbox
+of the process started does not know the sandbox, and its calls reach moto alone.
+The wall-clock parts of botocore's *adaptive* retry mode (its client-side rate limiter) still use
+real time; the *standard* and *legacy* modes cost no real time. Only one sandbox runs at a time
+in a process. Inside the block, ``AWS_DEFAULT_REGION`` is the first sandbox region and moto's
+fake credentials are in the environment, as with ``moto.mock_aws``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from orgconfig.testing._backend import OPERATIONS, Quotas
+    from orgconfig.testing._sandbox import Sandbox, sandbox
+    from orgconfig.testing._vclock import VirtualClock
+
+__all__ = ["OPERATIONS", "Quotas", "Sandbox", "VirtualClock", "sandbox"]
+
+# The names are imported on first use, so that importing the pytest plugin (which pytest does in
+# every session, through the entry point) costs nothing and does not need moto installed.
+_WHERE = {
+    "OPERATIONS": "orgconfig.testing._backend",
+    "Quotas": "orgconfig.testing._backend",
+    "Sandbox": "orgconfig.testing._sandbox",
+    "sandbox": "orgconfig.testing._sandbox",
+    "VirtualClock": "orgconfig.testing._vclock",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name on first use."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    if name != "OPERATIONS":
+        value.__module__ = __name__
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """List the module's names, the lazily imported ones included."""
+    return sorted([*globals(), *__all__])

@@ -1,0 +1,716 @@
+"""The public sandbox: an AWS Organization on moto, with AWS Config's organization APIs simulated.
+
+See :mod:`orgconfig.testing` for the user documentation. This module builds the organization
+(through moto's Organizations API), the configuration recorders (in moto's Config backend), and
+wires the simulated service (:mod:`._backend`) to botocore (:mod:`._seam`) and to the virtual
+clock (:mod:`._vclock`) for the length of a ``with`` block.
+
+What the simulated service reads from moto, at request time, so that a test's own calls to
+Organizations, IAM, S3 or Config are honoured:
+
+* the caller's organization, its feature set and its accounts (``describe_organization`` and the
+  account list of moto's Organizations backend);
+* the delegated administrators registered for ``config-multiaccountsetup.amazonaws.com``;
+* whether an account has a configuration recorder in a region (moto's Config backend);
+* conformance pack templates in S3 (read with an ordinary S3 client acting as the caller).
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import os
+import threading
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal, overload
+
+import boto3
+import botocore.loaders
+import botocore.session
+from botocore.exceptions import ClientError
+from moto import mock_aws
+from moto.config.models import config_backends
+from moto.iam.models import get_account_id_from
+from moto.moto_api._internal import mock_random
+from moto.organizations.exceptions import AWSOrganizationsNotInUseException
+from moto.organizations.models import organizations_backends
+
+from orgconfig._clock import use_clock
+from orgconfig.testing import _seam
+from orgconfig.testing._backend import (
+    CONFIG_SERVICE_PRINCIPAL,
+    DEFAULT_FAILURE_CODE,
+    Backend,
+    OrgView,
+    Quotas,
+)
+from orgconfig.testing._constraints import validate_request
+from orgconfig.testing._errors import ServiceError
+from orgconfig.testing._vclock import DEFAULT_START, VirtualClock, patch_botocore_sleep
+
+if TYPE_CHECKING:
+    from mypy_boto3_config import ConfigServiceClient
+    from mypy_boto3_organizations import OrganizationsClient
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sts import STSClient
+
+__all__ = ["MAX_DELEGATED_ADMINISTRATORS", "Sandbox", "sandbox"]
+
+MAX_DELEGATED_ADMINISTRATORS = 3
+"""AWS Config accepts at most three delegated administrators per organization."""
+
+FeatureSet = Literal["ALL", "CONSOLIDATED_BILLING"]
+
+_MANAGEMENT_ACCESS_KEY = "AKIAORGCONFIGSANDBOX0"
+_SECRET = "orgconfig-sandbox-secret-key"
+_MEMBER_ROLE = "OrganizationAccountAccessRole"
+_RECORDER_ROLE = (
+    "arn:aws:iam::{account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
+)
+_SLR_PATH = f"/aws-service-role/{CONFIG_SERVICE_PRINCIPAL}/"
+_TOO_MANY_ADMINS = (
+    "You attempted to register more delegated administrators than allowed for the service "
+    "principal."
+)
+
+
+class _MotoWorld:
+    """The simulated service's view of moto: organization, accounts, recorders, S3, IAM."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self._sandbox = sandbox
+
+    def organization_of(self, account_id: str) -> OrgView | None:
+        try:
+            described = organizations_backends[account_id]["aws"].describe_organization()
+        except AWSOrganizationsNotInUseException:
+            return None
+        org = described["Organization"]
+        return OrgView(org["Id"], org["MasterAccountId"], org["FeatureSet"])
+
+    @staticmethod
+    def _management_backend(org: OrgView) -> Any:
+        return organizations_backends[org.management_account_id]["aws"]
+
+    def delegated_admins(self, org: OrgView) -> frozenset[str]:
+        listed = self._management_backend(org).list_delegated_administrators(
+            ServicePrincipal=CONFIG_SERVICE_PRINCIPAL
+        )
+        return frozenset(admin["Id"] for admin in listed["DelegatedAdministrators"])
+
+    def accounts(self, org: OrgView) -> list[tuple[str, str]]:
+        described = (a.describe() for a in self._management_backend(org).accounts)
+        return [(d["Id"], d.get("State") or d["Status"]) for d in described]
+
+    def has_recorder(self, account_id: str, region: str) -> bool:
+        regions = config_backends[account_id]
+        if region not in regions.regions:
+            return False
+        return bool(regions[region].recorders)
+
+    def read_s3_object(self, account_id: str, region: str, uri: str) -> bytes:
+        bucket, _, key = uri[len("s3://") :].partition("/")
+        s3 = self._sandbox.client("s3", region=region, account_id=account_id)
+        try:
+            body: bytes = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        except ClientError as e:
+            error = e.response.get("Error", {})
+            raise ServiceError(
+                "OrganizationConformancePackTemplateValidationException",
+                f"Unable to read the template from {uri}: {error.get('Code', 'Error')}: "
+                f"{error.get('Message', '')}".rstrip(": "),
+            ) from e
+        return body
+
+    def enable_trusted_access(self, org: OrgView, caller: str, region: str) -> None:
+        organizations = self._sandbox.client("organizations", account_id=org.management_account_id)
+        organizations.enable_aws_service_access(ServicePrincipal=CONFIG_SERVICE_PRINCIPAL)
+        iam = self._sandbox.client("iam", account_id=caller)
+        if not iam.list_roles(PathPrefix=_SLR_PATH)["Roles"]:
+            iam.create_service_linked_role(AWSServiceName=CONFIG_SERVICE_PRINCIPAL)
+
+
+class Sandbox:
+    """An AWS Organization on moto whose AWS Config organization APIs are simulated.
+
+    Build it with :func:`sandbox` and use it as a context manager; every attribute below is
+    available inside the ``with`` block. See :mod:`orgconfig.testing` for the whole story.
+
+    Example::
+
+        with sandbox(accounts=5, regions=("us-east-1", "eu-west-1"), seed=0) as sb:
+            config = boto3.client("config", region_name="us-east-1")
+            config.put_organization_config_rule(...)
+            sb.clock.advance(120)
+            sb.api_calls["PutOrganizationConfigRule"]   # 1
+    """
+
+    def __init__(
+        self,
+        accounts: int = 3,
+        *,
+        regions: Sequence[str] = ("us-east-1",),
+        seed: int = 0,
+        feature_set: FeatureSet | None = "ALL",
+        ous: Mapping[str, int] | None = None,
+        recorders: bool | Collection[str | int] = True,
+        management_recorder: bool = True,
+        deploy_duration: float = 60.0,
+        deploy_jitter: float = 0.1,
+        quotas: Quotas | None = None,
+        start: datetime = DEFAULT_START,
+    ) -> None:
+        if accounts < 0:
+            raise ValueError(f"accounts must be >= 0, got {accounts!r}")
+        if isinstance(regions, str) or not regions:
+            raise ValueError("regions must be a non-empty sequence of region names")
+        if feature_set not in ("ALL", "CONSOLIDATED_BILLING", None):
+            raise ValueError(
+                f"feature_set must be 'ALL', 'CONSOLIDATED_BILLING' or None, got {feature_set!r}"
+            )
+        if feature_set is None and accounts:
+            raise ValueError("member accounts need an organization: give a feature_set")
+        ous = dict(ous or {})
+        if any(n < 0 for n in ous.values()) or sum(ous.values()) > accounts:
+            raise ValueError(
+                f"the OUs hold {sum(ous.values())} accounts but the sandbox has {accounts}"
+            )
+        if ous and feature_set is None:
+            raise ValueError("OUs need an organization: give a feature_set")
+        self._accounts = accounts
+        self._regions = tuple(regions)
+        self._seed = seed
+        self._feature_set = feature_set
+        self._ous = ous
+        self._recorders = recorders
+        self._management_recorder = management_recorder
+        self._quotas = quotas or Quotas()
+        self._start_time = start
+        self._stack: contextlib.ExitStack | None = None
+        self._used = False
+        self._lock = threading.Lock()
+        self._credentials: dict[str, tuple[str, str, str | None]] = {}
+        self._sessions: dict[tuple[str, str], boto3.Session] = {}
+        self._clients: dict[tuple[str, str, str], Any] = {}
+        self._client_lock = threading.RLock()
+        self._key_accounts: dict[str, str] = {}
+        self._management_account_id = ""
+        self._member_account_ids: list[str] = []
+        self._organization_id: str | None = None
+        self._root_id: str | None = None
+        self._ou_ids: dict[str, str] = {}
+        self._ou_members: dict[str, list[str]] = {}
+        self._clock = VirtualClock(start)
+        self._backend = Backend(
+            _MotoWorld(self),
+            self._clock,
+            seed=seed,
+            quotas=self._quotas,
+            deploy_duration=deploy_duration,
+            deploy_jitter=deploy_jitter,
+        )
+        self._seam: _seam.Seam | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def __enter__(self) -> Sandbox:
+        if self._used:
+            raise RuntimeError("a Sandbox runs once: create a new one with sandbox(...)")
+        self._used = True
+        if _seam.active() is not None:
+            raise RuntimeError(
+                "a sandbox is already active in this process; sandboxes cannot be nested"
+            )
+        stack = contextlib.ExitStack()
+        try:
+            _seam.install()
+            stack.enter_context(mock_aws())
+            stack.enter_context(_environment({"AWS_DEFAULT_REGION": self._regions[0]}))
+            self._build()
+            backend = self._backend
+            seam = _seam.Seam(
+                seed=self._seed,
+                handle=lambda op, params, account, region: backend.handle(
+                    op, params, account_id=account, region=region
+                ),
+                serves=self._serves,
+                resolve_account=self._account_of_key,
+                validate=_validate,
+                organizations_guard=self._guard_organizations,
+                on_latency=self._clock.advance,
+            )
+            self._seam = seam
+            _seam.activate(seam)
+            stack.callback(_seam.deactivate, seam)
+            stack.enter_context(use_clock(self._clock))
+            stack.enter_context(patch_botocore_sleep(self._clock))
+        except BaseException:
+            stack.close()
+            raise
+        self._stack = stack
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        stack, self._stack = self._stack, None
+        if stack is not None:
+            stack.close()
+
+    def _running(self) -> tuple[Backend, _seam.Seam]:
+        if self._stack is None or self._seam is None:
+            raise RuntimeError("the sandbox is not running: use it in a `with` block")
+        return self._backend, self._seam
+
+    def _build(self) -> None:
+        # moto draws every identifier (account ids included) from one generator: seeding it
+        # makes the organization the same on every run with the same seed.
+        mock_random.seed(self._seed)
+        management = self._management_session(self._regions[0])
+        orgs = management.client("organizations")
+        if self._feature_set is None:
+            self._management_account_id = get_account_id_from(_MANAGEMENT_ACCESS_KEY)
+        else:
+            org = orgs.create_organization(FeatureSet=self._feature_set)["Organization"]
+            self._management_account_id = org["MasterAccountId"]
+            self._organization_id = org["Id"]
+            self._root_id = orgs.list_roots()["Roots"][0]["Id"]
+        self._key_accounts[_MANAGEMENT_ACCESS_KEY] = self._management_account_id
+        self._sessions[(self._management_account_id, self._regions[0])] = management
+        for index in range(self._accounts):
+            status = orgs.create_account(
+                AccountName=f"member-{index:03d}", Email=f"member-{index:03d}@example.com"
+            )["CreateAccountStatus"]
+            self._member_account_ids.append(status["AccountId"])
+        placed = 0
+        for ou_name, count in self._ous.items():
+            assert self._root_id is not None  # checked in __init__: OUs need an organization
+            ou_id = orgs.create_organizational_unit(ParentId=self._root_id, Name=ou_name)[
+                "OrganizationalUnit"
+            ]["Id"]
+            self._ou_ids[ou_name] = ou_id
+            members = self._member_account_ids[placed : placed + count]
+            for account_id in members:
+                orgs.move_account(
+                    AccountId=account_id, SourceParentId=self._root_id, DestinationParentId=ou_id
+                )
+            self._ou_members[ou_name] = list(members)
+            placed += count
+        for account_id in self._recorder_accounts():
+            self.add_recorder(account_id)
+
+    def _recorder_accounts(self) -> list[str]:
+        wanted: list[str] = []
+        if self._management_recorder:
+            wanted.append(self._management_account_id)
+        if self._recorders is True:
+            wanted.extend(self._member_account_ids)
+        elif self._recorders is not False:
+            for item in self._recorders:
+                if isinstance(item, int):
+                    wanted.append(self._member_account_ids[item])
+                else:
+                    wanted.append(item)
+        return wanted
+
+    # -- identities ----------------------------------------------------------------------------
+
+    def _management_session(self, region: str) -> boto3.Session:
+        return _new_session(_MANAGEMENT_ACCESS_KEY, _SECRET, None, region)
+
+    def _account_of_key(self, access_key: str) -> str:
+        with self._lock:
+            known = self._key_accounts.get(access_key)
+        if known is not None:
+            return known
+        account_id: str = get_account_id_from(access_key)
+        with self._lock:
+            self._key_accounts[access_key] = account_id
+        return account_id
+
+    def session_for(self, account_id: str, region: str | None = None) -> boto3.Session:
+        """Return a boto3 Session acting as ``account_id`` (in the organization or not).
+
+        The management account uses the sandbox's own keys; any other account gets STS
+        credentials for its ``OrganizationAccountAccessRole``, assumed once. The default region
+        is ``region``, else the sandbox's first region. Sessions are cached per account and
+        region, so their clients share botocore's loaded models.
+
+        Example::
+
+            outsider = sb.session_for("999999999999")
+            outsider.client("config").describe_organization_config_rules()  # access denied
+        """
+        self._running()
+        region = region or self._regions[0]
+        with self._lock:
+            cached = self._sessions.get((account_id, region))
+        if cached is not None:
+            return cached
+        if account_id == self._management_account_id:
+            session = self._management_session(region)
+        else:
+            credentials = self._assume(account_id, region)
+            session = _new_session(*credentials, region)
+        with self._lock:
+            return self._sessions.setdefault((account_id, region), session)
+
+    def _assume(self, account_id: str, region: str) -> tuple[str, str, str | None]:
+        with self._lock:
+            credentials = self._credentials.get(account_id)
+        if credentials is not None:
+            return credentials
+        assumed = self.client("sts", region=region).assume_role(
+            RoleArn=f"arn:aws:iam::{account_id}:role/{_MEMBER_ROLE}",
+            RoleSessionName="orgconfig-sandbox",
+        )["Credentials"]
+        credentials = (
+            assumed["AccessKeyId"],
+            assumed["SecretAccessKey"],
+            assumed.get("SessionToken"),
+        )
+        with self._lock:
+            self._key_accounts[credentials[0]] = account_id
+            return self._credentials.setdefault(account_id, credentials)
+
+    @property
+    def session(self) -> boto3.Session:
+        """A boto3 Session acting as the management account, in the first region."""
+        return self.session_for(self._management_account_id)
+
+    @overload
+    def client(
+        self, service: Literal["config"], region: str | None = None, account_id: str | None = None
+    ) -> ConfigServiceClient: ...
+    @overload
+    def client(
+        self,
+        service: Literal["organizations"],
+        region: str | None = None,
+        account_id: str | None = None,
+    ) -> OrganizationsClient: ...
+    @overload
+    def client(
+        self, service: Literal["s3"], region: str | None = None, account_id: str | None = None
+    ) -> S3Client: ...
+    @overload
+    def client(
+        self, service: Literal["sts"], region: str | None = None, account_id: str | None = None
+    ) -> STSClient: ...
+    @overload
+    def client(
+        self, service: str, region: str | None = None, account_id: str | None = None
+    ) -> Any: ...
+    def client(self, service: str, region: str | None = None, account_id: str | None = None) -> Any:
+        """Return a boto3 client for ``service`` acting as ``account_id`` (default: management).
+
+        Clients are cached per service, account and region.
+
+        Example::
+
+            config = sb.client("config", region="eu-west-1")
+        """
+        account_id = account_id or self.management_account_id
+        key = (service, account_id, region or self._regions[0])
+        # boto3 sessions are not safe to create clients from in several threads at once.
+        with self._client_lock:
+            client = self._clients.get(key)
+            if client is None:
+                session = self.session_for(account_id, region)
+                client = session.client(service)  # type: ignore[call-overload]  # any service
+                self._clients[key] = client
+            return client
+
+    def as_delegated_admin(self, account_id: str) -> boto3.Session:
+        """Register ``account_id`` as a delegated administrator for AWS Config; return its Session.
+
+        Registering an account already registered is a no-op. AWS accepts at most three
+        delegated administrators for ``config-multiaccountsetup.amazonaws.com``: the fourth
+        registration raises the ``ClientError`` Organizations gives
+        (``ConstraintViolationException``).
+
+        Example::
+
+            admin = sb.as_delegated_admin(sb.member_account_ids[0])
+            admin.client("config").describe_organization_conformance_packs()
+        """
+        orgs = self.client("organizations")
+        registered = orgs.list_delegated_administrators(ServicePrincipal=CONFIG_SERVICE_PRINCIPAL)
+        if account_id not in {a["Id"] for a in registered["DelegatedAdministrators"]}:
+            orgs.register_delegated_administrator(
+                AccountId=account_id, ServicePrincipal=CONFIG_SERVICE_PRINCIPAL
+            )
+        return self.session_for(account_id)
+
+    # -- the organization --------------------------------------------------------------------
+
+    @property
+    def management_account_id(self) -> str:
+        """The management account (moto's default account, 123456789012, unless configured)."""
+        self._running()
+        return self._management_account_id
+
+    @property
+    def member_account_ids(self) -> list[str]:
+        """The member accounts the sandbox created, in creation order (a copy)."""
+        self._running()
+        return list(self._member_account_ids)
+
+    @property
+    def organization_id(self) -> str | None:
+        """The organization's id, or None for a sandbox without an organization."""
+        self._running()
+        return self._organization_id
+
+    @property
+    def root_id(self) -> str | None:
+        """The id of the organization's root, or None without an organization."""
+        self._running()
+        return self._root_id
+
+    @property
+    def ou_ids(self) -> dict[str, str]:
+        """The OUs the sandbox created under the root: name -> OU id (a copy)."""
+        self._running()
+        return dict(self._ou_ids)
+
+    @property
+    def ou_members(self) -> dict[str, list[str]]:
+        """The member accounts placed in each OU: name -> account ids (a copy)."""
+        self._running()
+        return {name: list(ids) for name, ids in self._ou_members.items()}
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """The regions the sandbox set up recorders in; the first is the default region."""
+        return self._regions
+
+    @property
+    def seed(self) -> int:
+        """The seed of every random choice: account ids, ARNs, jitter, faults, request ids."""
+        return self._seed
+
+    @property
+    def quotas(self) -> Quotas:
+        """The quotas the simulated service enforces."""
+        return self._quotas
+
+    @property
+    def clock(self) -> VirtualClock:
+        """The virtual clock every deployment runs on; the SDK's waiting advances it."""
+        return self._clock
+
+    @property
+    def api_calls(self) -> collections.Counter[str]:
+        """Requests received per operation (retries included), as a live Counter."""
+        return self._running()[1].api_calls
+
+    def add_recorder(self, account_id: str, region: str | None = None) -> None:
+        """Give ``account_id`` a configuration recorder in ``region`` (None: sandbox regions)."""
+        for name in (region,) if region else self._regions:
+            config = config_backends[account_id][name]
+            if not config.recorders:
+                config.put_configuration_recorder(
+                    {"name": "default", "roleARN": _RECORDER_ROLE.format(account=account_id)}
+                )
+
+    def remove_recorder(self, account_id: str, region: str | None = None) -> None:
+        """Delete ``account_id``'s configuration recorders in ``region`` (None: sandbox regions).
+
+        Deployments started afterwards fail in that account with
+        ``NoAvailableConfigurationRecorderException``.
+        """
+        self._running()
+        for name in (region,) if region else self._regions:
+            config = config_backends[account_id][name]
+            for recorder_name in list(config.recorders):
+                config.delete_configuration_recorder(recorder_name)
+
+    def suspend_account(self, account_id: str) -> None:
+        """Close ``account_id`` through Organizations: it becomes SUSPENDED; deployments fail."""
+        self.client("organizations").close_account(AccountId=account_id)
+
+    # -- the simulated service ---------------------------------------------------------------
+
+    def set_deploy_duration(self, seconds: float, account_id: str | None = None) -> None:
+        """Set how long a deployment takes in ``account_id`` (None: every account), from now on.
+
+        Each account's deployment lasts ``seconds`` plus a deterministic jitter of up to
+        ``deploy_jitter`` (a fraction, 0.1 by default) of it.
+        """
+        self._running()[0].set_deploy_duration(seconds, account_id)
+
+    def fail_account(
+        self,
+        account_id: str,
+        error_code: str = DEFAULT_FAILURE_CODE,
+        error_message: str | None = None,
+        times: int | None = None,
+    ) -> None:
+        """Make the next deployments (puts and deletes) to ``account_id`` fail.
+
+        The account ends ``*_FAILED`` with ``error_code`` and ``error_message`` (a realistic
+        default when None) in the detailed status. ``times`` limits how many deployments fail
+        (None: all, until :meth:`clear_failures`).
+        """
+        self._running()[0].fail_account(account_id, error_code, error_message, times)
+
+    def clear_failures(self, account_id: str | None = None) -> None:
+        """Undo :meth:`fail_account` for ``account_id`` (None: every account)."""
+        self._running()[0].clear_failures(account_id)
+
+    def faults(
+        self,
+        throttle_rate: float = 0.0,
+        server_error_rate: float = 0.0,
+        stuck_aggregate_status: bool = False,
+        latency: float = 0.0,
+    ) -> None:
+        """Inject faults into the simulated service (each call replaces the previous settings).
+
+        Args:
+            throttle_rate: share of requests answered ``ThrottlingException`` (HTTP 400).
+            server_error_rate: share answered ``InternalFailure`` (500) or
+                ``ServiceUnavailable`` (503).
+            stuck_aggregate_status: deployments started from now on keep their aggregate status
+                ``*_IN_PROGRESS`` after every account finished (a quirk AWS documents for
+                delegated administrators); the detailed status stays truthful.
+            latency: virtual seconds that pass for every request.
+
+        The draws are seeded with the sandbox's seed: the same seed and the same calls give the
+        same faults.
+        """
+        backend, seam = self._running()
+        seam.faults.configure(
+            throttle_rate=throttle_rate, server_error_rate=server_error_rate, latency=latency
+        )
+        backend.set_stuck_aggregate_status(stuck_aggregate_status)
+
+    # -- seam callbacks ----------------------------------------------------------------------
+
+    def _serves(
+        self, operation: str, params: Mapping[str, Any]
+    ) -> Literal["answer", "check"] | None:
+        backend = self._running()[0]
+        if operation not in backend.operations:
+            return None
+        if operation in ("ListTagsForResource", "TagResource", "UntagResource"):
+            arn = params.get("ResourceArn")
+            return "answer" if isinstance(arn, str) and backend.owns_arn(arn) else "check"
+        return "answer"
+
+    def _guard_organizations(
+        self, account_id: str, operation: str, params: Mapping[str, Any]
+    ) -> None:
+        if operation != "RegisterDelegatedAdministrator":
+            return
+        if params.get("ServicePrincipal") != CONFIG_SERVICE_PRINCIPAL:
+            return
+        world = _MotoWorld(self)
+        org = world.organization_of(account_id)
+        if org is None or org.management_account_id != account_id:
+            return
+        admins = world.delegated_admins(org)
+        if params.get("AccountId") not in admins and len(admins) >= MAX_DELEGATED_ADMINISTRATORS:
+            raise ServiceError("ConstraintViolationException", _TOO_MANY_ADMINS)
+
+    def __repr__(self) -> str:
+        state = "running" if self._stack is not None else "stopped"
+        return (
+            f"Sandbox({state}, accounts={self._accounts}, regions={self._regions!r}, "
+            f"seed={self._seed})"
+        )
+
+
+_LOADER = botocore.loaders.create_loader()
+
+
+def _new_session(key: str, secret: str, token: str | None, region: str) -> boto3.Session:
+    """Return a boto3 Session with these credentials, sharing one loader of botocore's models.
+
+    Every session otherwise reads and parses the service models again (tens of milliseconds a
+    client); sharing the loader makes sandboxes cheap to start.
+    """
+    core = botocore.session.get_session()
+    core.register_component("data_loader", _LOADER)
+    return boto3.Session(
+        aws_access_key_id=key,
+        aws_secret_access_key=secret,
+        aws_session_token=token,
+        region_name=region,
+        botocore_session=core,
+    )
+
+
+def _validate(operation: str, params: Mapping[str, Any]) -> None:
+    validate_request(operation, dict(params))
+
+
+@contextlib.contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def sandbox(
+    accounts: int = 3,
+    *,
+    regions: Sequence[str] = ("us-east-1",),
+    seed: int = 0,
+    feature_set: FeatureSet | None = "ALL",
+    ous: Mapping[str, int] | None = None,
+    recorders: bool | Collection[str | int] = True,
+    management_recorder: bool = True,
+    deploy_duration: float = 60.0,
+    deploy_jitter: float = 0.1,
+    quotas: Quotas | None = None,
+    start: datetime = DEFAULT_START,
+) -> Sandbox:
+    """Return a :class:`Sandbox` to use as a context manager; see :mod:`orgconfig.testing`.
+
+    Args:
+        accounts: member accounts to create (the management account comes on top).
+        regions: where members get configuration recorders; the first is the default region.
+        seed: makes account ids, ARNs, jitter, faults and request ids the same on every run.
+        feature_set: ``"ALL"``, ``"CONSOLIDATED_BILLING"``, or None for no organization at all.
+        ous: OUs to create under the root, name -> how many of the member accounts (taken in
+            order) to place in it; the rest stay at the root.
+        recorders: True (every member), False (none), or the members that get one, by account
+            id or by index into :attr:`Sandbox.member_account_ids`.
+        management_recorder: whether the management account has a recorder (it is deployed to).
+        deploy_duration: seconds each account's deployment takes by default.
+        deploy_jitter: up to this fraction of the duration is added per account, seeded.
+        quotas: service quotas to enforce (AWS's published limits by default).
+        start: the virtual clock's starting instant (timezone-aware).
+
+    Example::
+
+        with sandbox(accounts=5, regions=("us-east-1", "eu-west-1"), seed=0) as sb:
+            print(sb.management_account_id, sb.member_account_ids)
+    """
+    return Sandbox(
+        accounts,
+        regions=regions,
+        seed=seed,
+        feature_set=feature_set,
+        ous=ous,
+        recorders=recorders,
+        management_recorder=management_recorder,
+        deploy_duration=deploy_duration,
+        deploy_jitter=deploy_jitter,
+        quotas=quotas,
+        start=start,
+    )
