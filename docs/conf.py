@@ -6,7 +6,7 @@ import orgconfig
 
 project = "orgconfig"
 author = "orgconfig maintainers"
-copyright = "2026, orgconfig maintainers"  # noqa: A001
+copyright = "2026, orgconfig maintainers"
 release = orgconfig.__version__
 version = release
 
@@ -27,6 +27,7 @@ autodoc_typehints = "description"
 autodoc_default_options = {"members": True, "undoc-members": False, "show-inheritance": True}
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
+napoleon_use_ivar = True
 nitpicky = False
 
 html_theme = "furo"

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Literal
 
 import attrs
 
@@ -187,17 +187,19 @@ class Deployment:
             )
         return self._kind.status_from_api(items[0])
 
-    def _account_statuses(self, status_filter: str | None) -> list[AccountStatus]:
-        params: dict[str, Any] = {self._kind.name_param: self.name}
-        if status_filter is not None:
-            params["Filters"] = {self._kind.detailed_status_filter: status_filter}
-        return [
-            self._kind.account_status_from_api(item)
-            for item in self._api.items(self._kind.detailed, self._kind.detailed_key, params)
-        ]
+    def _count_in_progress(self, status_filter: str) -> int:
+        params = {
+            self._kind.name_param: self.name,
+            "Filters": {self._kind.detailed_status_filter: status_filter},
+        }
+        return sum(1 for _ in self._api.items(self._kind.detailed, self._kind.detailed_key, params))
 
     def _list_all(self) -> None:
-        self._accounts = {a.account_id: a for a in self._account_statuses(None)}
+        items = self._api.items(
+            self._kind.detailed, self._kind.detailed_key, {self._kind.name_param: self.name}
+        )
+        convert = self._kind.account_status_from_api
+        self._accounts = {a.account_id: a for a in map(convert, items)}
         self._listed = True
 
     def _observe(self) -> _Observation:
@@ -223,18 +225,19 @@ class Deployment:
             # First poll (learn who is targeted), or a status this version does not know:
             # read every account.
             self._list_all()
-            still = [a for a in self._accounts.values() if not self._account_done(a)]
+            pending = sum(not self._account_done(a) for a in self._accounts.values())
         else:
-            still = self._account_statuses(f"{self._action.upper()}_IN_PROGRESS")
+            # Only the count matters between the first and the last poll: no conversion.
+            pending = self._count_in_progress(f"{self._action.upper()}_IN_PROGRESS")
         total = len(self._accounts)
-        if total and not still:
+        if total and not pending:
             # Every account looks finished while the aggregate says in progress: confirm with
             # the full report that each account ended *this* action (the delegated-admin quirk).
             self._list_all()
-            if all(self._account_done(a) for a in self._accounts.values()):
+            pending = sum(not self._account_done(a) for a in self._accounts.values())
+            if not pending:
                 return _Observation(status, True, total, total)
-            still = [a for a in self._accounts.values() if not self._account_done(a)]
-        return _Observation(status, False, total - len(still), total)
+        return _Observation(status, False, total - pending, total)
 
     def _account_done(self, account: AccountStatus) -> bool:
         return account.status.finished and account.status.action == self._action
