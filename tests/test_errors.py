@@ -9,20 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from orgconfig import errors
-
-ORG_OPERATIONS = (
-    "PutOrganizationConformancePack",
-    "DescribeOrganizationConformancePacks",
-    "DescribeOrganizationConformancePackStatuses",
-    "GetOrganizationConformancePackDetailedStatus",
-    "DeleteOrganizationConformancePack",
-    "PutOrganizationConfigRule",
-    "DescribeOrganizationConfigRules",
-    "DescribeOrganizationConfigRuleStatuses",
-    "GetOrganizationConfigRuleDetailedStatus",
-    "DeleteOrganizationConfigRule",
-    "GetOrganizationCustomRulePolicy",
-)
+from orgconfig.testing._constraints import ORGANIZATION_OPERATIONS as ORG_OPERATIONS
 
 
 def _model_error_codes() -> set[str]:

@@ -47,6 +47,7 @@ import attrs
 
 from orgconfig.errors import TemplateError
 from orgconfig.templates import Template
+from orgconfig.testing._constraints import ORGANIZATION_OPERATIONS, TAG_OPERATIONS
 from orgconfig.testing._errors import ServiceError
 from orgconfig.testing._vclock import VirtualClock
 
@@ -866,23 +867,9 @@ class Backend:
         return _with_token({"Tags": page}, token)
 
 
-_TAG_OPERATIONS = frozenset({"ListTagsForResource", "TagResource", "UntagResource"})
+_TAG_OPERATIONS = frozenset(TAG_OPERATIONS)
 
-OPERATIONS = frozenset(
-    {
-        "PutOrganizationConformancePack",
-        "DescribeOrganizationConformancePacks",
-        "DescribeOrganizationConformancePackStatuses",
-        "GetOrganizationConformancePackDetailedStatus",
-        "DeleteOrganizationConformancePack",
-        "PutOrganizationConfigRule",
-        "DescribeOrganizationConfigRules",
-        "DescribeOrganizationConfigRuleStatuses",
-        "GetOrganizationConfigRuleDetailedStatus",
-        "DeleteOrganizationConfigRule",
-        "GetOrganizationCustomRulePolicy",
-    }
-)
+OPERATIONS = frozenset(ORGANIZATION_OPERATIONS)
 """The eleven AWS Config organization operations the sandbox serves."""
 
 

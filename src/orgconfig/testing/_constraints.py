@@ -91,14 +91,16 @@ from orgconfig.testing._errors import ServiceError
 __all__ = [
     "DOCUMENTED_LIMITS",
     "MAX_REPORTED_ERRORS",
+    "ORGANIZATION_OPERATIONS",
     "SUPPORTED_OPERATIONS",
+    "TAG_OPERATIONS",
     "ConstraintCase",
     "constraint_cases",
     "java_pattern",
     "validate_request",
 ]
 
-SUPPORTED_OPERATIONS: Final[tuple[str, ...]] = (
+ORGANIZATION_OPERATIONS: Final[tuple[str, ...]] = (
     "PutOrganizationConformancePack",
     "DescribeOrganizationConformancePacks",
     "DescribeOrganizationConformancePackStatuses",
@@ -110,10 +112,13 @@ SUPPORTED_OPERATIONS: Final[tuple[str, ...]] = (
     "GetOrganizationConfigRuleDetailedStatus",
     "DeleteOrganizationConfigRule",
     "GetOrganizationCustomRulePolicy",
-    "ListTagsForResource",
-    "TagResource",
-    "UntagResource",
 )
+"""The eleven AWS Config organization operations."""
+
+TAG_OPERATIONS: Final[tuple[str, ...]] = ("ListTagsForResource", "TagResource", "UntagResource")
+"""The tagging operations, which the sandbox serves for organization pack and rule ARNs."""
+
+SUPPORTED_OPERATIONS: Final[tuple[str, ...]] = (*ORGANIZATION_OPERATIONS, *TAG_OPERATIONS)
 """The operations the sandbox serves, each with base requests for :func:`constraint_cases`."""
 
 MAX_REPORTED_ERRORS: Final = 10
