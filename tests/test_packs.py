@@ -416,3 +416,22 @@ def test_transport_error_without_credentials(monkeypatch: pytest.MonkeyPatch) ->
     with pytest.raises(e.TransportError, match="DescribeOrganizationConformancePacks") as info:
         list(org.conformance_packs.list())
     assert info.value.__cause__ is not None
+
+
+def test_busy_waits_and_polls_are_logged(
+    org: Organization, template: Template, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The busy wait is logged at INFO and every poll at DEBUG, on the 'orgconfig' logger."""
+    caplog.set_level("DEBUG", logger="orgconfig")
+    org.conformance_packs.put(make_pack(template))
+    org.conformance_packs.put(make_pack(template)).wait()
+    messages = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "orgconfig"]
+    assert (
+        "INFO",
+        "conformance pack 'baseline' in us-east-1 is busy (attempt 1 of 3): "
+        "waiting for it to settle",
+    ) in messages
+    assert any(
+        level == "DEBUG" and msg.endswith("UPDATE_SUCCESSFUL, 5/5 accounts finished")
+        for level, msg in messages
+    )

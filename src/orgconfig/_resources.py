@@ -7,6 +7,7 @@ is data in :mod:`orgconfig._kinds` plus the conversion of a ``get``.
 from __future__ import annotations
 
 import contextlib
+import logging
 import random
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
@@ -29,6 +30,7 @@ from orgconfig.templates import TEMPLATE_BODY_MAX_BYTES
 __all__ = ["ConformancePacks", "OrgConfigRules"]
 
 _NAMES_PER_CALL = 25
+_log = logging.getLogger("orgconfig")
 _T = TypeVar("_T")
 _Info = TypeVar("_Info")
 
@@ -107,6 +109,14 @@ class _Collection(Generic[_T, _Info]):
                     raise
                 # Let the running deployment settle, whatever its outcome, then try again. If
                 # it does not settle in time, the caller's problem is still the busy resource.
+                _log.info(
+                    "%s %r in %s is busy (attempt %d of %d): waiting for it to settle",
+                    self._kind.label,
+                    name,
+                    self.region,
+                    attempt,
+                    attempts,
+                )
                 try:
                     self._deployment(name, "resume").wait(raise_on_failure=False)
                 except errors.DeploymentTimeoutError:

@@ -25,6 +25,7 @@ Polling is economical: the first poll reads the aggregate status and the whole p
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Callable
 from typing import Literal
@@ -39,6 +40,8 @@ from orgconfig.models import AccountStatus, DeploymentStatus, Status
 from orgconfig.retries import PollingPolicy, poll_until
 
 __all__ = ["Deployment", "DeploymentResult", "ProgressCallback"]
+
+_log = logging.getLogger("orgconfig")
 
 ProgressCallback = Callable[[int, int], None]
 """Called after every poll with (accounts finished, accounts targeted)."""
@@ -321,6 +324,15 @@ class Deployment:
         if self._final is None:
 
             def report(obs: _Observation) -> None:
+                _log.debug(
+                    "%s %r in %s: %s, %d/%d accounts finished",
+                    self._kind.label,
+                    self.name,
+                    self.region,
+                    obs.status.status.value if obs.status else "gone",
+                    obs.done_accounts,
+                    obs.total_accounts,
+                )
                 if on_progress is not None:
                     on_progress(obs.done_accounts, obs.total_accounts)
 
