@@ -22,6 +22,13 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", "-n", "2", "--dist", "loadfile", *session.posargs)
 
 
+@nox.session(python=["3.10", "3.12", "3.13"])
+def compat(session: nox.Session) -> None:
+    """The test suite on the other supported Pythons (run where those interpreters exist)."""
+    session.install("-e", ".[test]")
+    session.run("pytest", "-n", "2", "--dist", "loadfile", "-q", *session.posargs)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """Ruff: lint and format check."""

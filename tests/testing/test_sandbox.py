@@ -413,3 +413,17 @@ def test_the_environment_region_is_restored(monkeypatch: pytest.MonkeyPatch) -> 
 def test_the_quotas_are_visible(org_sandbox: Sandbox) -> None:
     """The sandbox exposes the quotas it enforces."""
     assert org_sandbox.quotas == Quotas(config_rules=7)
+
+
+def test_start_and_stop_outside_a_with_block() -> None:
+    """start() runs a sandbox for an interactive session, and stop() ends it (twice is harmless)."""
+    sb = sandbox(accounts=2).start()
+    try:
+        assert len(sb.member_account_ids) == 2
+        assert repr(sb).startswith("Sandbox(running")
+    finally:
+        sb.stop()
+    sb.stop()
+    assert repr(sb).startswith("Sandbox(stopped")
+    with pytest.raises(RuntimeError, match="call start"):
+        _ = sb.member_account_ids

@@ -262,9 +262,26 @@ class Sandbox:
         if stack is not None:
             stack.close()
 
+    def start(self) -> Sandbox:
+        """Start the sandbox outside a ``with`` block (in IPython or a notebook); returns it.
+
+        Pair it with :meth:`stop`. Example::
+
+            sb = sandbox(accounts=5).start()
+            ...
+            sb.stop()
+        """
+        return self.__enter__()
+
+    def stop(self) -> None:
+        """Stop a sandbox started with :meth:`start` (harmless when already stopped)."""
+        self.__exit__(None, None, None)
+
     def _running(self) -> tuple[Backend, _seam.Seam]:
         if self._stack is None or self._seam is None:
-            raise RuntimeError("the sandbox is not running: use it in a `with` block")
+            raise RuntimeError(
+                "the sandbox is not running: use it in a `with` block or call start()"
+            )
         return self._backend, self._seam
 
     def _build(self) -> None:
