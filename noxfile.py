@@ -39,9 +39,9 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on src/ and tests/."""
-    session.install("-e", ".[typecheck]")
-    session.run("mypy", "--strict", "src", "tests")
+    """mypy --strict on src/ and tests/ (and the examples and benchmarks)."""
+    session.install("-e", ".[typecheck]", "pytest-benchmark>=4")
+    session.run("mypy", "--strict", "src", "tests", "examples", "benchmarks")
 
 
 @nox.session

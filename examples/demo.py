@@ -76,7 +76,9 @@ def main() -> int:
         print(f"  {members[2]} has no configuration recorder; {members[5]} will fail\n")
 
         org = Organization.connect(
-            sb.session, "us-east-1", polling=PollingPolicy(initial_delay=30, max_delay=120)
+            sb.session,
+            "us-east-1",
+            polling=PollingPolicy(initial_delay=30, max_delay=120, jitter=0),
         )
 
         template = Template.from_file(HERE / "templates" / "s3-baseline.yaml")

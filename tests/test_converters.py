@@ -172,7 +172,8 @@ def scopes(draw: st.DrawFn) -> dict[str, Any]:
     """The optional fields every rule kind shares, in valid combinations."""
     resource_id = draw(st.none() | some_text)
     types = draw(st.lists(some_text, max_size=3)) if resource_id is None else [draw(some_text)]
-    tag_key = draw(st.none() | some_text)
+    # A scope is resources or a tag, not both.
+    tag_key = draw(st.none() | some_text) if not types and resource_id is None else None
     return {
         "description": draw(st.none() | short_text),
         "input_parameters": draw(input_parameter_maps),
@@ -381,7 +382,6 @@ class TestRules:
             description="d",
             input_parameters={"maxAccessKeyAge": "90", "list": [1, 2]},
             max_frequency="Twelve_Hours",
-            resource_types=["AWS::IAM::User"],
             tag_key="env",
             tag_value="prod",
             excluded_accounts=[ACCOUNT],
@@ -396,7 +396,7 @@ class TestRules:
                 "Description": "d",
                 "InputParameters": '{"maxAccessKeyAge":"90","list":[1,2]}',
                 "MaximumExecutionFrequency": "Twelve_Hours",
-                "ResourceTypesScope": ["AWS::IAM::User"],
+                "ResourceTypesScope": [],
                 "TagKeyScope": "env",
                 "TagValueScope": "prod",
             },

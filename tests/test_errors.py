@@ -46,6 +46,9 @@ def test_each_code_maps_to_exactly_one_class() -> None:
     [
         ("NoSuchOrganizationConformancePackException", errors.NotFoundError),
         ("NoSuchOrganizationConfigRuleException", errors.NotFoundError),
+        ("ResourceNotFoundException", errors.NotFoundError),
+        ("NoSuchKey", errors.NotFoundError),
+        ("TooManyTagsException", errors.LimitExceededError),
         ("OrganizationAccessDeniedException", errors.AccessDeniedError),
         ("InsufficientPermissionsException", errors.AccessDeniedError),
         ("NoAvailableOrganizationException", errors.OrganizationNotReadyError),

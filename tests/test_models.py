@@ -893,16 +893,19 @@ class TestLambdaRule:
             "arn:aws:lambda:eu-central-1:111122223333:function:f:$LATEST",
             "arn:aws:lambda:ap-southeast-2:111122223333:function:f:12",
             "arn:aws:lambda:il-central-1:111122223333:function:f:prod-alias",
+            "arn:aws-iso:lambda:us-iso-east-1:111122223333:function:f",
+            "arn:aws-iso-b:lambda:us-isob-east-1:111122223333:function:f",
+            "arn:aws-eusc:lambda:eusc-de-east-1:111122223333:function:f",
         ],
     )
     def test_valid_arns(self, arn: str) -> None:
-        """Function ARNs in the three partitions, with or without a version or alias, pass."""
+        """Function ARNs in every partition, with or without a version or alias, pass."""
         assert custom_lambda(lambda_arn=arn).lambda_arn == arn
 
     @pytest.mark.parametrize(
         "arn",
         [
-            "arn:aws-iso:lambda:us-iso-east-1:111122223333:function:f",
+            "arn:azure:lambda:us-east-1:111122223333:function:f",
             "arn:aws:lambda:us-east-1:11112222333:function:f",
             "arn:aws:lambda:us-east-1:111122223333:layer:f",
             "arn:aws:s3:::bucket",
@@ -912,7 +915,7 @@ class TestLambdaRule:
         ],
     )
     def test_invalid_arns(self, arn: str) -> None:
-        """Anything but a Lambda function ARN in aws, aws-cn or aws-us-gov is rejected."""
+        """Anything but a Lambda function ARN in an AWS partition is rejected."""
         with invalid("lambda_arn", "is not a Lambda function ARN"):
             custom_lambda(lambda_arn=arn)
 
@@ -963,9 +966,10 @@ class TestLambdaRule:
         assert custom_lambda(trigger_types=["ScheduledNotification"]).max_frequency is None
 
     def test_scope_on_change_triggered_rule(self) -> None:
-        """A change-triggered Lambda rule accepts a resource and tag scope."""
-        r = custom_lambda(resource_types=["AWS::EC2::Instance"], resource_id="i-1", tag_key="k")
+        """A change-triggered Lambda rule accepts a resource scope, or a tag scope."""
+        r = custom_lambda(resource_types=["AWS::EC2::Instance"], resource_id="i-1")
         assert r.resource_id == "i-1"
+        assert custom_lambda(tag_key="k").tag_key == "k"
 
 
 class TestGuardRule:
@@ -1002,8 +1006,9 @@ class TestGuardRule:
             custom_policy(max_frequency="Six_Hours")
 
     def test_scope_allowed(self) -> None:
-        """A Guard rule accepts a resource and tag scope."""
-        r = custom_policy(resource_types=["AWS::DynamoDB::Table"], tag_key="env", tag_value="p")
+        """A Guard rule accepts a resource scope, or a tag scope."""
+        assert custom_policy(resource_types=["AWS::DynamoDB::Table"]).resource_types
+        r = custom_policy(tag_key="env", tag_value="p")
         assert r.tag_value == "p"
 
     def test_debug_log_accounts_limits(self) -> None:
@@ -1077,8 +1082,6 @@ Resources:
     Type: AWS::Config::ConfigRule
     Properties:
       Scope:
-        ComplianceResourceTypes: [AWS::EC2::Instance]
-        ComplianceResourceId: i-123
         TagKey: env
         TagValue: prod
       Source:
@@ -1170,8 +1173,6 @@ class TestFromTemplateRule:
             LAMBDA_ARN,
             ["ConfigurationItemChangeNotification", "ScheduledNotification"],
             max_frequency="Three_Hours",
-            resource_types=["AWS::EC2::Instance"],
-            resource_id="i-123",
             tag_key="env",
             tag_value="prod",
         )
@@ -1278,3 +1279,26 @@ def test_corpus_rules_convert_or_name_the_intrinsic() -> None:
                 converted += 1
     assert converted > 500
     assert [f for f in failures if "uses Fn::If" not in f] == []
+
+
+def test_account_lists_compare_as_sets() -> None:
+    """Excluded and debug-log accounts in another order are the same rule (and hash alike)."""
+    a, b = "111111111111", "222222222222"
+    one = OrgConfigRule.custom_policy(
+        "r", "rule x {}", excluded_accounts=[a, b], debug_log_accounts=[b, a]
+    )
+    two = OrgConfigRule.custom_policy(
+        "r", "rule x {}", excluded_accounts=[b, a], debug_log_accounts=[a, b]
+    )
+    assert one == two
+    assert hash(one) == hash(two)
+    assert one.excluded_accounts == (a, b)  # the order given is kept for the request
+
+
+def test_scope_is_resources_or_a_tag_not_both() -> None:
+    """A tag scope with resource types is refused, naming tag_key; each alone is fine."""
+    with pytest.raises(ValidationError, match=r"either resources .* or a tag") as info:
+        OrgConfigRule.managed("r", "X", resource_types=["AWS::S3::Bucket"], tag_key="env")
+    assert info.value.field == "tag_key"
+    assert OrgConfigRule.managed("r", "X", resource_types=["AWS::S3::Bucket"]).tag_key is None
+    assert OrgConfigRule.managed("r", "X", tag_key="env", tag_value="prod").tag_key == "env"

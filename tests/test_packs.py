@@ -179,7 +179,7 @@ def test_busy_policy_bounds_the_attempts(sb: Sandbox, template: Template) -> Non
         busy=BusyPolicy(max_attempts=2),
     )
     org.conformance_packs.put(make_pack(template))
-    with pytest.raises(e.ResourceInUseError) as info:
+    with pytest.raises(e.ResourceInUseError, match=r"did not settle within 600s\)$") as info:
         org.conformance_packs.put(make_pack(template))
     assert isinstance(info.value.__context__, e.DeploymentTimeoutError)
     assert sb.api_calls["PutOrganizationConformancePack"] == 2
@@ -435,3 +435,25 @@ def test_busy_waits_and_polls_are_logged(
         level == "DEBUG" and msg.endswith("UPDATE_SUCCESSFUL, 5/5 accounts finished")
         for level, msg in messages
     )
+
+
+@pytest.mark.parametrize("status", ["bogus", "UNKNOWN", Status.UNKNOWN])
+def test_account_statuses_refuses_an_unknown_status_filter(
+    org: Organization, status: str | Status
+) -> None:
+    """A status filter that is not one of the nine states is a ValidationError naming 'status'."""
+    with pytest.raises(e.ValidationError, match="is not one of CREATE_IN_PROGRESS, ") as info:
+        org.conformance_packs.account_statuses("baseline", status=status)  # raises at once
+    assert info.value.field == "status"
+
+
+def test_stuck_aggregate_does_not_keep_a_deleted_pack(sb: Sandbox, template: Template) -> None:
+    """With the quirk on, a completed delete still removes the pack; a new put creates it anew."""
+    sb.faults(stuck_aggregate_status=True)
+    org = Organization.connect(sb.session, "us-east-1", polling=POLLING)
+    org.conformance_packs.put(make_pack(template)).wait()
+    assert org.conformance_packs.delete("baseline").wait().status is Status.DELETE_SUCCESSFUL
+    with pytest.raises(e.NotFoundError):
+        org.conformance_packs.get("baseline")
+    result = org.conformance_packs.put(make_pack(template)).wait()
+    assert {a.status for a in result.accounts} == {Status.CREATE_SUCCESSFUL}

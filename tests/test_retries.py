@@ -7,6 +7,7 @@ import random
 import pytest
 
 from orgconfig._clock import RealClock, current_clock, use_clock
+from orgconfig.errors import ValidationError
 from orgconfig.retries import (
     BusyPolicy,
     CallRetryPolicy,
@@ -47,20 +48,22 @@ def test_jitter_stays_within_bounds() -> None:
 
 @pytest.mark.parametrize("field", ["initial_delay", "max_delay", "jitter", "timeout"])
 def test_negative_durations_are_rejected(field: str) -> None:
-    """A negative duration is a ValueError naming the field."""
-    with pytest.raises(ValueError, match=f"{field} must be >= 0"):
+    """A negative duration is a ValidationError (a ValueError too) naming the field."""
+    with pytest.raises(ValidationError, match=f"{field} must be >= 0, got -1") as info:
         PollingPolicy(**{field: -1})
+    assert info.value.field == field
+    assert isinstance(info.value, ValueError)
 
 
 def test_multiplier_below_one_is_rejected() -> None:
     """A shrinking backoff makes no sense and is refused."""
-    with pytest.raises(ValueError, match="multiplier"):
+    with pytest.raises(ValidationError, match=r"multiplier must be >= 1, got 0\.5"):
         PollingPolicy(multiplier=0.5)
 
 
 def test_busy_policy_needs_one_attempt() -> None:
     """At least one attempt is always made."""
-    with pytest.raises(ValueError, match="max_attempts"):
+    with pytest.raises(ValidationError, match="max_attempts must be >= 1, got 0"):
         BusyPolicy(max_attempts=0)
 
 
@@ -74,7 +77,7 @@ def test_call_retry_policy_builds_botocore_config() -> None:
 
 def test_call_retry_policy_rejects_unknown_mode() -> None:
     """Only botocore's retry modes are accepted."""
-    with pytest.raises(ValueError, match="mode"):
+    with pytest.raises(ValidationError, match="mode must be one of standard, adaptive, legacy"):
         CallRetryPolicy(mode="forever")  # type: ignore[arg-type]  # the point of the test
 
 

@@ -46,6 +46,16 @@ def _batches(names: Iterable[str], size: int) -> Iterator[list[str]]:
         yield batch
 
 
+def _status_filter(status: Status | str) -> str:
+    known = [s.value for s in Status if s is not Status.UNKNOWN]
+    value = status.value if isinstance(status, Status) else status
+    if value not in known:
+        raise errors.ValidationError(
+            f"status {status!r} is not one of {', '.join(known)}", field="status"
+        )
+    return value
+
+
 class _Collection(Generic[_T, _Info]):
     """The verbs shared by conformance packs and rules."""
 
@@ -119,8 +129,12 @@ class _Collection(Generic[_T, _Info]):
                 )
                 try:
                     self._deployment(name, "resume").wait(raise_on_failure=False)
-                except errors.DeploymentTimeoutError:
-                    raise busy  # noqa: B904  (the ClientError stays the cause; the timeout the context)
+                except errors.DeploymentTimeoutError as timeout:
+                    message = (
+                        f"{busy.message} (still busy: its running deployment did not settle "
+                        f"within {timeout.timeout:.0f}s)"
+                    )
+                    raise busy.with_message(message) from busy.__cause__
         raise AssertionError("unreachable")  # pragma: no cover
 
     def delete(self, name: str, *, wait_if_busy: bool | None = None) -> Deployment:
@@ -149,16 +163,7 @@ class _Collection(Generic[_T, _Info]):
         Raises:
             NotFoundError: no such pack or rule in this region for this caller.
         """
-        with self._naming(name):
-            response = self._api.call(self._kind.statuses, {self._kind.names_param: [name]})
-        items = response.get(self._kind.statuses_key, [])
-        if not items:
-            raise errors.NotFoundError(
-                f"{self._kind.label} {name!r} not found",
-                operation=self._kind.statuses,
-                region=self.region,
-            )
-        return self._kind.status_from_api(items[0])
+        return self._deployment(name, "resume").status()
 
     def statuses(self, names: Iterable[str] | None = None) -> Iterator[DeploymentStatus]:
         """Yield the aggregate status of every pack or rule (or of ``names``), lazily."""
@@ -168,21 +173,26 @@ class _Collection(Generic[_T, _Info]):
     def account_statuses(
         self, name: str, status: Status | str | None = None, account_id: str | None = None
     ) -> Iterator[AccountStatus]:
-        """Yield the per-account status of ``name``, lazily, page by page.
+        """Return an iterator over the per-account status of ``name``, lazily, page by page.
 
-        ``status`` and ``account_id`` filter on the service side.
+        ``status`` and ``account_id`` filter on the service side; a status that is not one of
+        the nine states raises at once, before any call.
 
         Raises:
-            NotFoundError: no such pack or rule in this region for this caller.
+            ValidationError: ``status`` is not a known state (``field="status"``).
+            NotFoundError: no such pack or rule in this region for this caller (on iterating).
         """
         params: dict[str, Any] = {self._kind.name_param: name}
         filters: dict[str, str] = {}
         if status is not None:
-            filters[self._kind.detailed_status_filter] = Status(status).value
+            filters[self._kind.detailed_status_filter] = _status_filter(status)
         if account_id is not None:
             filters["AccountId"] = account_id
         if filters:
             params["Filters"] = filters
+        return self._account_status_items(name, params)
+
+    def _account_status_items(self, name: str, params: dict[str, Any]) -> Iterator[AccountStatus]:
         with self._naming(name):
             for item in self._api.items(self._kind.detailed, self._kind.detailed_key, params):
                 yield self._kind.account_status_from_api(item)
@@ -305,7 +315,17 @@ class OrgConfigRules(_Collection[OrgConfigRule, OrgConfigRule]):
             if "OrganizationCustomPolicyRuleMetadata" in item:
                 policy = self.policy_text(item[RULES.name_param])
             tags = self._tags(item["OrganizationConfigRuleArn"])
-            yield _converters.config_rule(item, policy_text=policy, tags=tags)
+            try:
+                rule = _converters.config_rule(item, policy_text=policy, tags=tags)
+            except errors.ValidationError as err:
+                # Something put by another tool that orgconfig's model cannot represent: say
+                # which rule, rather than fail the whole listing with an anonymous error.
+                name = item[RULES.name_param]
+                raise errors.ValidationError(
+                    f"rule {name!r} as AWS holds it is not a valid OrgConfigRule: {err}",
+                    field=err.field,
+                ) from err
+            yield rule
 
     def policy_text(self, name: str) -> str:
         """Return the Guard policy text of custom policy rule ``name``.
@@ -318,12 +338,5 @@ class OrgConfigRules(_Collection[OrgConfigRule, OrgConfigRule]):
         return str(response.get("PolicyText", ""))
 
     def _tags(self, arn: str) -> dict[str, str]:
-        tags: list[dict[str, str]] = []
-        params: dict[str, Any] = {"ResourceArn": arn}
-        while True:
-            response = self._api.call("ListTagsForResource", params)
-            tags.extend(response.get("Tags", []))
-            token = response.get("NextToken")
-            if not token:
-                return _converters.tags_from_api(tags)
-            params["NextToken"] = token
+        tags = self._api.items("ListTagsForResource", "Tags", {"ResourceArn": arn})
+        return _converters.tags_from_api(list(tags))

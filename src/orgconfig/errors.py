@@ -3,7 +3,7 @@
 The tree::
 
     OrgConfigError                      base of everything orgconfig raises
-    ├── ValidationError                 bad input; ``.field`` names the offending field
+    ├── ValidationError                 bad input (a ValueError); ``.field`` names the field
     │   ├── TemplateError               a conformance pack template that cannot be used
     │   │   └── TemplateValidationError   the service rejected it (an ApiError too)
     │   └── InvalidRequestError         the service rejected a parameter (an ApiError too)
@@ -91,8 +91,10 @@ class OrgConfigError(Exception):
         return self.message
 
 
-class ValidationError(OrgConfigError):
+class ValidationError(OrgConfigError, ValueError):
     """Input that the API would reject, found before (or by) the call.
+
+    It is a :class:`ValueError` too, so code that already catches bad values keeps working.
 
     ``field`` names the offending field in orgconfig's own terms (``"name"``,
     ``"parameters['Foo']"``, ``"excluded_accounts[3]"``) when one can be named.
@@ -252,9 +254,15 @@ class TemplateValidationError(_ApiValidationError, TemplateError):
     location: str | None = None
 
 
-@register("NoSuchOrganizationConformancePackException", "NoSuchOrganizationConfigRuleException")
+@register(
+    "NoSuchOrganizationConformancePackException",
+    "NoSuchOrganizationConfigRuleException",
+    "ResourceNotFoundException",
+    "NoSuchBucket",
+    "NoSuchKey",
+)
 class NotFoundError(ApiError):
-    """The named conformance pack or rule does not exist in this region for this caller."""
+    """The named conformance pack or rule (or S3 object, or tagged resource) does not exist."""
 
 
 @register(
@@ -280,9 +288,10 @@ class OrganizationNotReadyError(ApiError):
     "MaxNumberOfOrganizationConfigRulesExceededException",
     "MaxNumberOfConformancePacksExceededException",
     "MaxNumberOfConfigRulesExceededException",
+    "TooManyTagsException",
 )
 class LimitExceededError(ApiError):
-    """A service quota was reached, such as the number of organization conformance packs."""
+    """A service quota was reached: organization conformance packs or rules, tags."""
 
 
 @register("ResourceInUseException")

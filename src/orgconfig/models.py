@@ -31,7 +31,7 @@ rule resource scope                    at most 100 resource types of 1-256; reso
                                        tag key 1-128; tag value 1-256
 managed rule identifier                1-256
 Lambda function ARN                    1-256, ``arn:<partition>:lambda:...:function:...`` where
-                                       the partition is aws, aws-cn or aws-us-gov
+                                       the partition is aws or aws-<name> (aws-cn, ...)
 trigger types                          1-3 of ConfigurationItemChangeNotification,
                                        OversizedConfigurationItemChangeNotification,
                                        ScheduledNotification (no ScheduledNotification for Guard)
@@ -121,7 +121,7 @@ _RULE_NAME_RE = r"[A-Za-z0-9_-]+"
 _ACCOUNT_RE = r"[0-9]{12}"
 _RUNTIME_RE = r"guard\-2\.x\.x"
 _LAMBDA_ARN_RE = (
-    r"arn:(?:aws|aws-cn|aws-us-gov):lambda:[a-z]{2}(?:-[a-z]+)+-[0-9]+:[0-9]{12}:function:"
+    r"arn:aws(?:-[a-z]+)*:lambda:[a-z]{2,}(?:-[a-z]+)+-[0-9]+:[0-9]{12}:function:"
     r"[A-Za-z0-9_-]{1,64}(?::(?:\$LATEST|[A-Za-z0-9_-]{1,128}))?"
 )
 _BUCKET_PREFIX = "awsconfigconforms"
@@ -390,6 +390,11 @@ def _tuple_of(value: object, field: str) -> tuple[Any, ...]:
     return tuple(value)
 
 
+def _as_set(accounts: tuple[str, ...]) -> frozenset[str]:
+    """Compare account lists as sets: their order means nothing to AWS (nor is it kept)."""
+    return frozenset(accounts)
+
+
 def _excluded_accounts(value: Iterable[str]) -> tuple[str, ...]:
     return _tuple_of(value, "excluded_accounts")
 
@@ -589,7 +594,7 @@ class ConformancePack:
         ),
     )
     excluded_accounts: tuple[str, ...] = attrs.field(
-        default=(), converter=_excluded_accounts, validator=_check_accounts()
+        default=(), converter=_excluded_accounts, validator=_check_accounts(), eq=_as_set
     )
     delivery_bucket: str | None = attrs.field(
         default=None, converter=_none_if_empty, validator=_check_optional(*_BUCKET)
@@ -646,7 +651,7 @@ class ConformancePackInfo:
         ),
     )
     excluded_accounts: tuple[str, ...] = attrs.field(
-        default=(), converter=_excluded_accounts, validator=_check_accounts()
+        default=(), converter=_excluded_accounts, validator=_check_accounts(), eq=_as_set
     )
     delivery_bucket: str | None = attrs.field(
         default=None, converter=_none_if_empty, validator=_check_optional(*_BUCKET)
@@ -865,7 +870,7 @@ class OrgConfigRule:
             *_text(1, 256),
             _matches(
                 _LAMBDA_ARN_RE,
-                "is not a Lambda function ARN (arn:aws|aws-cn|aws-us-gov:lambda:<region>:"
+                "is not a Lambda function ARN (arn:<aws partition>:lambda:<region>:"
                 "<12-digit account>:function:<name>[:<version or alias>])",
             ),
         ),
@@ -902,12 +907,13 @@ class OrgConfigRule:
     tag_key: str | None = attrs.field(default=None, validator=_check_optional(*_text(1, 128)))
     tag_value: str | None = attrs.field(default=None, validator=_check_optional(*_text(1, 256)))
     excluded_accounts: tuple[str, ...] = attrs.field(
-        default=(), converter=_excluded_accounts, validator=_check_accounts()
+        default=(), converter=_excluded_accounts, validator=_check_accounts(), eq=_as_set
     )
     debug_log_accounts: tuple[str, ...] = attrs.field(
         default=(),
         converter=_debug_log_accounts,
         validator=_check_items(*_ACCOUNT, limit=_MAX_ACCOUNTS, noun="account", unique=True),
+        eq=_as_set,
     )
     tags: Mapping[str, str] = attrs.field(default=_EMPTY, converter=_tags, validator=_check_tags())
 
@@ -922,6 +928,12 @@ class OrgConfigRule:
             )
         if self.tag_value is not None and self.tag_key is None:
             raise _fail("tag_value", "a tag_value scope needs a tag_key")
+        if self.tag_key is not None and (self.resource_types or self.resource_id is not None):
+            raise _fail(
+                "tag_key",
+                "a scope is either resources (resource_types, resource_id) or a tag "
+                "(tag_key, tag_value), not both",
+            )
 
     def _check_kind_fields(self) -> None:
         """Each kind has its own required fields, and no field of another kind."""

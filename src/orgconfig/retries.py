@@ -33,10 +33,10 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 import tenacity
-from attrs import validators as v
 from botocore.config import Config as BotocoreConfig
 
 from orgconfig._clock import Clock, RealClock, current_clock, use_clock
+from orgconfig.errors import ValidationError
 
 if TYPE_CHECKING:
     from tenacity import RetryCallState
@@ -55,7 +55,28 @@ _T = TypeVar("_T")
 
 def _positive(_inst: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
     if value is not None and value < 0:
-        raise ValueError(f"{attribute.name} must be >= 0, got {value!r}")
+        raise ValidationError(f"{attribute.name} must be >= 0, got {value!r}", field=attribute.name)
+
+
+def _at_least(low: float) -> Callable[[object, attrs.Attribute[Any], float], None]:
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: float) -> None:
+        if value < low:
+            raise ValidationError(
+                f"{attribute.name} must be >= {low:g}, got {value!r}", field=attribute.name
+            )
+
+    return check
+
+
+def _one_of(*choices: str) -> Callable[[object, attrs.Attribute[Any], str], None]:
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: str) -> None:
+        if value not in choices:
+            raise ValidationError(
+                f"{attribute.name} must be one of {', '.join(choices)}, got {value!r}",
+                field=attribute.name,
+            )
+
+    return check
 
 
 @attrs.frozen
@@ -73,7 +94,7 @@ class PollingPolicy:
 
     initial_delay: float = attrs.field(default=5.0, validator=_positive)
     max_delay: float = attrs.field(default=60.0, validator=_positive)
-    multiplier: float = attrs.field(default=1.5, validator=v.ge(1.0))
+    multiplier: float = attrs.field(default=1.5, validator=_at_least(1.0))
     jitter: float = attrs.field(default=1.0, validator=_positive)
     timeout: float | None = attrs.field(default=3600.0, validator=_positive)
 
@@ -95,7 +116,7 @@ class BusyPolicy:
     """
 
     wait: bool = True
-    max_attempts: int = attrs.field(default=3, validator=v.ge(1))
+    max_attempts: int = attrs.field(default=3, validator=_at_least(1))
 
 
 @attrs.frozen
@@ -107,9 +128,9 @@ class CallRetryPolicy:
     """
 
     mode: Literal["standard", "adaptive", "legacy"] = attrs.field(
-        default="standard", validator=v.in_(("standard", "adaptive", "legacy"))
+        default="standard", validator=_one_of("standard", "adaptive", "legacy")
     )
-    max_attempts: int = attrs.field(default=8, validator=v.ge(1))
+    max_attempts: int = attrs.field(default=8, validator=_at_least(1))
     connect_timeout: float = attrs.field(default=10.0, validator=_positive)
     read_timeout: float = attrs.field(default=60.0, validator=_positive)
 

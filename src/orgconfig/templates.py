@@ -60,12 +60,11 @@ import os
 import re
 import types
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, NoReturn, Protocol
+from typing import Any, Final, NoReturn, Protocol
 
 import attrs
 import boto3
 import yaml
-from botocore.exceptions import BotoCoreError, ClientError
 from yaml.composer import Composer
 from yaml.constructor import BaseConstructor, ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -75,9 +74,7 @@ from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
 from orgconfig import errors
-
-if TYPE_CHECKING:
-    from mypy_boto3_s3.client import S3Client
+from orgconfig._client import read_s3_object
 
 __all__ = [
     "MAX_EXPANDED_NODES",
@@ -239,7 +236,6 @@ _PARAMETER_TYPES: Final = frozenset(
 )
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _S3_URI = re.compile(r"s3://(?P<bucket>[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])/(?P<key>.+)", re.DOTALL)
-_S3_NOT_FOUND: Final = frozenset({"NoSuchKey", "NoSuchBucket", "NotFound", "404"})
 _BOM: Final = "\ufeff"
 
 # ---------------------------------------------------------------------------------------------
@@ -499,29 +495,20 @@ class Template:
             assert template.s3_uri == "s3://my-templates/packs/s3.yaml"
         """
         bucket, key = _split_s3_uri(uri)
-        client: S3Client = (session or boto3.Session()).client("s3")
-        region = client.meta.region_name
         try:
-            response = client.get_object(Bucket=bucket, Key=key)
-        except ClientError as e:
-            error = e.response.get("Error", {})
-            code = str(error.get("Code", ""))
-            if code in _S3_NOT_FOUND:
-                what = "bucket" if code == "NoSuchBucket" else "object"
-                raise errors.TemplateError(
-                    f"The template {uri} does not exist: no such {what} ({code})", path=uri
-                ) from e
-            raise errors.from_client_error(e, operation="GetObject", region=region) from e
-        except BotoCoreError as e:
-            raise errors.TransportError(f"Could not read the template {uri}: {e}") from e
-        stream = response["Body"]
-        try:
-            _check_too_large(response.get("ContentLength", 0), uri)
-            data = stream.read(TEMPLATE_S3_MAX_BYTES + 1)
-        except BotoCoreError as e:
-            raise errors.TransportError(f"Could not read the template {uri}: {e}") from e
-        finally:
-            stream.close()
+            length, data = read_s3_object(
+                session,
+                bucket,
+                key,
+                max_bytes=TEMPLATE_S3_MAX_BYTES,
+                doing=f"Could not read the template {uri}",
+            )
+        except errors.NotFoundError as e:
+            what = "bucket" if e.code == "NoSuchBucket" else "object"
+            raise errors.TemplateError(
+                f"The template {uri} does not exist: no such {what} ({e.code})", path=uri
+            ) from e.__cause__
+        _check_too_large(length, uri)
         _check_too_large(len(data), uri)
         return cls(body=_decode(data, uri), source=uri, s3_uri=uri)
 

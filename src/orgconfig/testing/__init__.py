@@ -20,7 +20,9 @@ Example::
                 OrganizationConfigRuleName="s3-versioning",
                 OrganizationManagedRuleMetadata={"RuleIdentifier": "S3_BUCKET_VERSIONING_ENABLED"},
             )
-            my_script.wait_for_rollout(config)      # polls and sleeps: costs no real time
+            # time moves only when something advances the virtual clock: hand your script
+            # sb.clock.sleep where it would call time.sleep (orgconfig's waits use it already)
+            my_script.wait_for_rollout(config, sleep=sb.clock.sleep)
 
             statuses = config.get_organization_config_rule_detailed_status(
                 OrganizationConfigRuleName="s3-versioning"
@@ -66,7 +68,8 @@ What you get
   aggregate is ``*_FAILED`` when any account failed; a put or delete meanwhile gives
   ``ResourceInUseException``. All of it runs on :attr:`Sandbox.clock`, a virtual clock:
   orgconfig's waiting and botocore's retry back-off advance it instead of sleeping, and so can
-  you (``sb.clock.advance(600)``).
+  you (``sb.clock.advance(600)``, or ``sb.clock.sleep`` in place of ``time.sleep``). A script
+  that sleeps with :func:`time.sleep` waits for real and sees no simulated time pass.
 * **Faults**, seeded and repeatable (:meth:`Sandbox.faults`): throttling and 5xx answers that
   botocore retries as it would against AWS, latency in virtual time, and the documented
   delegated-administrator quirk of an aggregate status stuck in progress.
@@ -80,6 +83,11 @@ order they joined the organization (the management account first).
 
 Limits of the simulation
 ------------------------
+Templates are checked with orgconfig's own parser (:class:`orgconfig.Template`), so a template
+the SDK refuses is refused here too, including the few things the SDK checks more strictly than
+AWS documents (``Source.Owner`` must be a literal, not an intrinsic function); the SDK's parser
+is tested on its own against the 122 real templates of the corpus.
+
 Accounts that join the organization after a put are deployed to by the next put, not at once.
 ``InsufficientPermissionsException`` (missing IAM permissions of the caller) is not simulated.
 Create your boto3 clients inside the block: a botocore session created before the first sandbox

@@ -293,13 +293,12 @@ class _Run:
         return f"{self.action}_FAILED", failure.error_code, message, self.end
 
     def gone(self, now: float) -> bool:
-        """Whether a delete has finished everywhere with success (the resource no longer exists)."""
-        return (
-            self.action == "DELETE"
-            and not self.stuck
-            and not self.running(now)
-            and self.first_failure() is None
-        )
+        """Whether a delete has finished everywhere with success (the resource no longer exists).
+
+        A stuck aggregate status does not keep a deleted resource alive: the quirk is about
+        what the status reports, not about what exists.
+        """
+        return self.action == "DELETE" and not self.running(now) and self.first_failure() is None
 
 
 @attrs.define
