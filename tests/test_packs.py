@@ -457,3 +457,14 @@ def test_stuck_aggregate_does_not_keep_a_deleted_pack(sb: Sandbox, template: Tem
         org.conformance_packs.get("baseline")
     result = org.conformance_packs.put(make_pack(template)).wait()
     assert {a.status for a in result.accounts} == {Status.CREATE_SUCCESSFUL}
+
+
+def test_delete_while_a_delete_runs_waits_and_succeeds(
+    org: Organization, sb: Sandbox, template: Template
+) -> None:
+    """A second delete waits for the running one and reports the pack deleted, not missing."""
+    org.conformance_packs.put(make_pack(template)).wait()
+    org.conformance_packs.delete("baseline")
+    result = org.conformance_packs.delete("baseline").wait()
+    assert result.status is Status.DELETE_SUCCESSFUL
+    assert sb.api_calls["DeleteOrganizationConformancePack"] == 2  # ok, then in use: no third

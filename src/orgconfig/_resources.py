@@ -9,13 +9,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import random
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 from orgconfig import _converters, errors
 from orgconfig._client import ConfigApi
 from orgconfig._kinds import PACKS, RULES, Kind
-from orgconfig.deployments import Deployment
+from orgconfig.deployments import Deployment, DeploymentResult
 from orgconfig.models import (
     AccountStatus,
     ConformancePack,
@@ -107,8 +107,19 @@ class _Collection(Generic[_T, _Info]):
         )
 
     def _busy_call(
-        self, operation: str, params: Mapping[str, Any], name: str, wait_if_busy: bool | None
-    ) -> dict[str, Any]:
+        self,
+        operation: str,
+        params: Mapping[str, Any],
+        name: str,
+        wait_if_busy: bool | None,
+        *,
+        settled_enough: Callable[[DeploymentResult], bool] = lambda _: False,
+    ) -> dict[str, Any] | None:
+        """Call ``operation``, waiting out a busy resource per the busy policy.
+
+        Returns None, without calling again, when the deployment it waited for already did
+        what the caller wanted (``settled_enough``), e.g. a delete waiting on another delete.
+        """
         wait = self._busy.wait if wait_if_busy is None else wait_if_busy
         attempts = self._busy.max_attempts if wait else 1
         for attempt in range(1, attempts + 1):
@@ -128,13 +139,15 @@ class _Collection(Generic[_T, _Info]):
                     attempts,
                 )
                 try:
-                    self._deployment(name, "resume").wait(raise_on_failure=False)
+                    settled = self._deployment(name, "resume").wait(raise_on_failure=False)
                 except errors.DeploymentTimeoutError as timeout:
                     message = (
                         f"{busy.message} (still busy: its running deployment did not settle "
                         f"within {timeout.timeout:.0f}s)"
                     )
                     raise busy.with_message(message) from busy.__cause__
+                if settled_enough(settled):
+                    return None
         raise AssertionError("unreachable")  # pragma: no cover
 
     def delete(self, name: str, *, wait_if_busy: bool | None = None) -> Deployment:
@@ -148,7 +161,14 @@ class _Collection(Generic[_T, _Info]):
             ResourceInUseError: still busy after the allowed attempts, or ``wait_if_busy=False``.
         """
         with self._naming(name):
-            self._busy_call(self._kind.delete, {self._kind.name_param: name}, name, wait_if_busy)
+            self._busy_call(
+                self._kind.delete,
+                {self._kind.name_param: name},
+                name,
+                wait_if_busy,
+                # A delete already running, which this one waited for, did the job.
+                settled_enough=lambda result: result.status is Status.DELETE_SUCCESSFUL,
+            )
         return self._deployment(name, "delete")
 
     def _put(self, name: str, request: Mapping[str, Any], wait_if_busy: bool | None) -> Deployment:
