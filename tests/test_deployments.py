@@ -125,9 +125,11 @@ def test_status_of_a_completed_delete_is_delete_successful() -> None:
 
 def test_resume_of_an_unknown_name_names_it() -> None:
     """NotFoundError while resuming names the pack and the region."""
-    api = ScriptedApi([errors.NotFoundError("x", code="NoSuch")], [[]])
-    with pytest.raises(errors.NotFoundError, match=r"conformance pack 'p' not found in us-east-1"):
+    gone = errors.NotFoundError("x", code="NoSuch", operation="Op", region="us-east-1")
+    api = ScriptedApi([gone], [[]])
+    with pytest.raises(errors.NotFoundError) as info:
         deployment(api, "resume").wait()
+    assert str(info.value) == "Op in us-east-1: NoSuch: conformance pack 'p' not found: x"
 
 
 def test_an_empty_status_answer_is_not_found() -> None:

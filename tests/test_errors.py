@@ -129,3 +129,53 @@ def test_missing_message_uses_client_error_text() -> None:
     assert isinstance(err, errors.ThrottlingError)
     assert "ThrottlingException" in err.message
     assert err.request_id is None
+
+
+def test_errors_survive_pickling_and_deep_copies() -> None:
+    """Every error, keyword-only constructors included, round-trips through pickle and deepcopy."""
+    import copy
+    import pickle
+
+    from orgconfig.deployments import DeploymentResult
+    from orgconfig.models import AccountStatus, Status
+
+    failed = AccountStatus(
+        account_id="111122223333",
+        status=Status.CREATE_FAILED,
+        member_name="m",
+        error_code="X",
+        error_message="y",
+    )
+    result = DeploymentResult(
+        name="p", kind="rule", region="us-east-1", status=Status.CREATE_FAILED, accounts=(failed,)
+    )
+    samples: list[errors.OrgConfigError] = [
+        errors.from_client_error(_client_error("ResourceInUseException"), region="eu-west-1"),
+        errors.ValidationError("bad", field="name"),
+        errors.TemplateError("bad", path="p.yaml", location="Resources"),
+        errors.DeploymentFailedError(
+            "failed", name="p", kind="rule", region="us-east-1", result=result, failures=[failed]
+        ),
+        errors.DeploymentTimeoutError(
+            "slow", name="p", kind="rule", region=None, timeout=5.0, last_result=result
+        ),
+    ]
+    for err in samples:
+        for clone in (pickle.loads(pickle.dumps(err)), copy.deepcopy(err)):
+            assert type(clone) is type(err)
+            assert str(clone) == str(err)
+            assert clone.__dict__.keys() == err.__dict__.keys()
+    clone = pickle.loads(pickle.dumps(samples[3]))
+    assert isinstance(clone, errors.DeploymentFailedError)
+    assert clone.failures == (failed,)
+    assert clone.result == result
+
+
+def test_api_error_text_skips_empty_parts() -> None:
+    """str() leaves out what is unknown, and repr() shows the code."""
+    assert str(errors.ApiError("boom")) == "boom"
+    assert str(errors.ApiError("boom", code="X")) == "X: boom"
+    assert str(errors.ApiError("boom", operation="Op")) == "Op: boom"
+    assert repr(errors.NotFoundError("gone", code="NoSuchKey")) == (
+        "NotFoundError(code='NoSuchKey', message='gone')"
+    )

@@ -1217,7 +1217,7 @@ class TestFromTemplateRule:
         rule = TemplateRule(
             logical_id="R", name=None, owner="AWS", source_identifier={"Ref": ["A", "B"]}
         )
-        with invalid("identifier", "has a Ref to ['A', 'B']"):
+        with invalid("identifier", "has a Ref to ('A', 'B')"):
             OrgConfigRule.from_template_rule(rule)
 
     def test_unknown_owner(self) -> None:
@@ -1302,3 +1302,31 @@ def test_scope_is_resources_or_a_tag_not_both() -> None:
     assert info.value.field == "tag_key"
     assert OrgConfigRule.managed("r", "X", resource_types=["AWS::S3::Bucket"]).tag_key is None
     assert OrgConfigRule.managed("r", "X", tag_key="env", tag_value="prod").tag_key == "env"
+
+
+def test_models_pickle_copy_and_serialise(template: Template) -> None:
+    """Packs (with their template) and rules pickle, deep-copy, and their mappings dump as JSON."""
+    import copy
+    import json
+    import pickle
+
+    pack = ConformancePack(
+        "p", template, parameters={p: "v" for p in template.required_parameters}, tags={"k": "v"}
+    )
+    rule = OrgConfigRule.managed("r", "X", input_parameters={"a": [1, {"b": 2}]}, tags={"t": "1"})
+    for obj in (pack, rule, template):
+        assert pickle.loads(pickle.dumps(obj)) == obj
+        assert copy.deepcopy(obj) == obj
+    assert json.loads(json.dumps(pack.tags)) == {"k": "v"}
+    assert json.loads(json.dumps(rule.input_parameters)) == {"a": [1, {"b": 2}]}
+    with pytest.raises(TypeError, match="read-only"):
+        rule.tags["t"] = "2"  # type: ignore[index]  # the point: it is read-only
+
+
+def test_template_rules_are_read_only_and_hashable(template: Template) -> None:
+    """A template's rules cannot be changed behind the template's back, and they hash."""
+    rule = template.rules[0]
+    with pytest.raises(TypeError, match="read-only"):
+        rule.properties["Source"]["Owner"] = "CUSTOM_LAMBDA"
+    assert hash(rule) == hash(template.rules[0])
+    assert len(set(template.rules)) == len(template.rules)

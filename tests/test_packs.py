@@ -468,3 +468,19 @@ def test_delete_while_a_delete_runs_waits_and_succeeds(
     result = org.conformance_packs.delete("baseline").wait()
     assert result.status is Status.DELETE_SUCCESSFUL
     assert sb.api_calls["DeleteOrganizationConformancePack"] == 2  # ok, then in use: no third
+
+
+def test_set_testing_does_not_take_over_the_sandbox_clock(
+    org: Organization, sb: Sandbox, template: Template
+) -> None:
+    """With the test switch on inside a sandbox, waits still advance the sandbox's clock."""
+    from orgconfig.retries import set_testing
+
+    set_testing(True)
+    try:
+        start = sb.clock.monotonic()
+        result = org.conformance_packs.put(make_pack(template)).wait()
+    finally:
+        set_testing(False)
+    assert result.ok
+    assert sb.clock.monotonic() - start >= 600

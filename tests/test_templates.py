@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from moto import mock_aws
 
 from orgconfig import errors, templates
+from orgconfig._frozen import deep_freeze
 from orgconfig.templates import (
     MAX_EXPANDED_NODES,
     MAX_NESTING_DEPTH,
@@ -276,13 +277,15 @@ def test_corpus_crlf_short_form_template() -> None:
     assert "\r\n" in template.body
     assert len(template.rules) == 23
     rule = next(r for r in template.rules if r.name == "encrypted-volumes")
-    assert rule.input_parameters == {
-        "Fn::If": [
-            "HasKmsKeyId",
-            {"kmsId": {"Ref": "EncryptedVolumesParamKmsId"}},
-            {"Ref": "AWS::NoValue"},
-        ]
-    }
+    assert rule.input_parameters == deep_freeze(
+        {
+            "Fn::If": [
+                "HasKmsKeyId",
+                {"kmsId": {"Ref": "EncryptedVolumesParamKmsId"}},
+                {"Ref": "AWS::NoValue"},
+            ]
+        }
+    )
     assert not template.warnings
 
 
@@ -326,9 +329,9 @@ def test_small_pack_rules_are_exposed() -> None:
         "SourceIdentifier": "ACCESS_KEYS_ROTATED",
     }
     assert ports.name == {"Fn::Sub": "${AWS::StackName}-restricted-ports"}
-    assert ports.input_parameters == {
-        "authorizedTcpPorts": {"Fn::Join": [",", {"Ref": "AllowedPorts"}]}
-    }
+    assert ports.input_parameters == deep_freeze(
+        {"authorizedTcpPorts": {"Fn::Join": [",", {"Ref": "AllowedPorts"}]}}
+    )
     assert ports.resource_types == ("AWS::EC2::SecurityGroup",)
     assert (ports.tag_key, ports.tag_value, ports.resource_id) == (
         "Environment",
@@ -1719,7 +1722,7 @@ def test_references_that_resolve_pass(value: Any) -> None:
     """References to parameters, resources, pseudo parameters and conditions load."""
     conditions = {"IsSet": {"Fn::Not": [{"Fn::Equals": [{"Ref": "Known"}, ""]}]}}
     template = load(with_input(value, Parameters=PARAM, Conditions=conditions))
-    assert only_rule(template).input_parameters == {"value": value}
+    assert only_rule(template).input_parameters == {"value": deep_freeze(value)}
 
 
 @pytest.mark.usefixtures("yaml_backend")

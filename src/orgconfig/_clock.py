@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from typing import Protocol, runtime_checkable
 
-__all__ = ["Clock", "RealClock", "current_clock", "use_clock"]
+__all__ = ["Clock", "RealClock", "current_clock", "set_fallback_clock", "use_clock"]
 
 
 @runtime_checkable
@@ -49,11 +49,23 @@ class RealClock:
 _REAL = RealClock()
 _lock = threading.Lock()
 _stack: list[Clock] = []
+_fallback: Clock = _REAL
 
 
 def current_clock() -> Clock:
-    """Return the clock in force: the innermost :func:`use_clock`, else the real one."""
-    return _stack[-1] if _stack else _REAL
+    """Return the clock in force: the innermost :func:`use_clock`, else the fallback one.
+
+    The fallback is the real clock, unless :func:`set_fallback_clock` replaced it (which is
+    what ``orgconfig.retries.set_testing`` does), so a sandbox's virtual clock, installed with
+    :func:`use_clock`, always wins over the test switch.
+    """
+    return _stack[-1] if _stack else _fallback
+
+
+def set_fallback_clock(clock: Clock | None) -> None:
+    """Make ``clock`` the one used when no :func:`use_clock` block is active (None: real time)."""
+    global _fallback  # noqa: PLW0603  (one process-wide setting, by design)
+    _fallback = clock or _REAL
 
 
 @contextlib.contextmanager

@@ -35,6 +35,7 @@ class Kind:
     statuses_key: str
     detailed_key: str
     detailed_status_filter: str
+    not_found_code: str
     status_from_api: Callable[[Mapping[str, Any]], DeploymentStatus]
     account_status_from_api: Callable[[Mapping[str, Any]], AccountStatus]
 
@@ -53,6 +54,7 @@ PACKS = Kind(
     statuses_key="OrganizationConformancePackStatuses",
     detailed_key="OrganizationConformancePackDetailedStatuses",
     detailed_status_filter="Status",
+    not_found_code="NoSuchOrganizationConformancePackException",
     status_from_api=_converters.pack_status,
     account_status_from_api=_converters.pack_account_status,
 )
@@ -71,6 +73,7 @@ RULES = Kind(
     statuses_key="OrganizationConfigRuleStatuses",
     detailed_key="OrganizationConfigRuleDetailedStatus",
     detailed_status_filter="MemberAccountRuleStatus",
+    not_found_code="NoSuchOrganizationConfigRuleException",
     status_from_api=_converters.rule_status,
     account_status_from_api=_converters.rule_account_status,
 )

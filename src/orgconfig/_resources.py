@@ -88,7 +88,7 @@ class _Collection(Generic[_T, _Info]):
         try:
             yield
         except errors.NotFoundError as err:
-            message = f"{self._kind.label} {name!r} not found in {self.region}: {err.message}"
+            message = f"{self._kind.label} {name!r} not found: {err.message}"
             raise err.with_message(message) from err.__cause__
 
     # -- deployments --------------------------------------------------------------------
@@ -275,7 +275,10 @@ class ConformancePacks(_Collection[ConformancePack, ConformancePackInfo]):
             for info in self.list([name]):
                 return info
         raise errors.NotFoundError(
-            f"conformance pack {name!r} not found", operation=PACKS.describe, region=self.region
+            f"conformance pack {name!r} not found",
+            code=PACKS.not_found_code,
+            operation=PACKS.describe,
+            region=self.region,
         )
 
     def list(self, names: Iterable[str] | None = None) -> Iterator[ConformancePackInfo]:
@@ -321,6 +324,7 @@ class OrgConfigRules(_Collection[OrgConfigRule, OrgConfigRule]):
                 return rule
         raise errors.NotFoundError(
             f"organization config rule {name!r} not found",
+            code=RULES.not_found_code,
             operation=RULES.describe,
             region=self.region,
         )

@@ -178,13 +178,13 @@ class Deployment:
         except errors.NotFoundError as err:
             if self._action == "delete":
                 return None
-            message = f"{self._kind.label} {self.name!r} not found in {self.region}: {err.message}"
+            message = f"{self._kind.label} {self.name!r} not found: {err.message}"
             raise err.with_message(message) from err.__cause__
         items = response.get(self._kind.statuses_key, [])
         if not items:
             raise errors.NotFoundError(
                 f"no status for {self._kind.label} {self.name!r}",
-                code="",
+                code=self._kind.not_found_code,
                 operation=self._kind.statuses,
                 region=self.region,
             )

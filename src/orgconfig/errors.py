@@ -90,6 +90,17 @@ class OrgConfigError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuild without calling __init__ (subclasses take keyword-only arguments), then
+        # restore every attribute: errors survive pickling (process pools) and deep copies.
+        return (_restore, (type(self), self.args), self.__dict__)
+
+
+def _restore(cls: type[OrgConfigError], args: tuple[Any, ...]) -> OrgConfigError:
+    error = cls.__new__(cls)
+    BaseException.__init__(error, *args)
+    return error
+
 
 class ValidationError(OrgConfigError, ValueError):
     """Input that the API would reject, found before (or by) the call.
@@ -160,8 +171,11 @@ class ApiError(OrgConfigError):
         self.response: Mapping[str, Any] = response or {}
 
     def __str__(self) -> str:
-        where = f" in {self.region}" if self.region else ""
-        return f"{self.operation}{where}: {self.code}: {self.message}"
+        where = " in ".join(part for part in (self.operation, self.region) if part)
+        return ": ".join(part for part in (where, self.code, self.message) if part)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"
 
     def with_message(self, message: str) -> ApiError:
         """Return a copy of this error (same class and fields) with another message."""

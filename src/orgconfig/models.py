@@ -45,15 +45,16 @@ import difflib
 import enum
 import json
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from os import PathLike
 from pathlib import Path
-from typing import Any, Literal, TypeAlias, TypeVar, cast
+from typing import Any, Literal, TypeAlias, cast
 
 import attrs
 from attrs import validators as v
 
+from orgconfig._frozen import FrozenDict
 from orgconfig.errors import ValidationError
 from orgconfig.templates import Template, TemplateRule
 
@@ -135,45 +136,7 @@ _MAX_RESOURCE_TYPES = 100
 _MAX_INPUT_PARAMETERS_JSON = 2048
 
 
-# -- a read-only mapping that hashes ------------------------------------------------------------
-
-_K = TypeVar("_K")
-_V_co = TypeVar("_V_co", covariant=True)
-
-
-class _FrozenDict(Mapping[_K, _V_co]):
-    """A read-only mapping, equal to any mapping with the same items and hashable by content."""
-
-    __slots__ = ("_data", "_hash")
-
-    def __init__(self, data: Mapping[_K, _V_co]) -> None:
-        self._data: dict[_K, _V_co] = dict(data)
-        self._hash: int | None = None
-
-    def __getitem__(self, key: _K) -> _V_co:
-        return self._data[key]
-
-    def __iter__(self) -> Iterator[_K]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Mapping):
-            return self._data == dict(other.items())
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        if self._hash is None:
-            self._hash = hash(frozenset(self._data.items()))
-        return self._hash
-
-    def __repr__(self) -> str:
-        return repr(self._data)
-
-
-_EMPTY: Mapping[str, str] = _FrozenDict({})
+_EMPTY: Mapping[str, str] = FrozenDict({})
 
 
 # -- validation: attrs validators wrapped so that failures name the field -----------------------
@@ -411,10 +374,10 @@ def _trigger_types(value: Iterable[str]) -> tuple[TriggerType, ...]:
     return cast("tuple[TriggerType, ...]", _tuple_of(value, "trigger_types"))
 
 
-def _mapping_of(value: object, field: str) -> _FrozenDict[Any, Any]:
+def _mapping_of(value: object, field: str) -> FrozenDict[Any, Any]:
     if not isinstance(value, Mapping):
         raise _fail(field, f"expected a mapping, not {type(value).__name__} {_show(value)}")
-    return _FrozenDict(value)
+    return FrozenDict(value)
 
 
 def _tags(value: Mapping[str, str]) -> Mapping[str, str]:
@@ -436,7 +399,7 @@ def _parameter_text(value: ParameterValue, label: str) -> str:
 
 def _parameters(value: Mapping[str, ParameterValue]) -> Mapping[str, str]:
     frozen = _mapping_of(value, "parameters")
-    return _FrozenDict({k: _parameter_text(x, f"parameters[{k!r}]") for k, x in frozen.items()})
+    return FrozenDict({k: _parameter_text(x, f"parameters[{k!r}]") for k, x in frozen.items()})
 
 
 def _none_if_empty(value: str | None) -> str | None:
@@ -479,7 +442,7 @@ def _freeze_json(value: object, label: str) -> JsonValue:
             if not isinstance(key, str):
                 raise _fail(label, f"the key {key!r} is not a string, as JSON requires")
             frozen[key] = _freeze_json(item, f"{label}[{key!r}]")
-        return _FrozenDict(frozen)
+        return FrozenDict(frozen)
     if isinstance(value, (list, tuple)):
         return tuple(_freeze_json(item, f"{label}[{i}]") for i, item in enumerate(value))
     raise _fail(

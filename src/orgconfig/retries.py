@@ -25,7 +25,6 @@ Example::
 
 from __future__ import annotations
 
-import contextlib
 import random
 import threading
 from collections.abc import Callable
@@ -35,7 +34,7 @@ import attrs
 import tenacity
 from botocore.config import Config as BotocoreConfig
 
-from orgconfig._clock import Clock, RealClock, current_clock, use_clock
+from orgconfig._clock import Clock, RealClock, current_clock, set_fallback_clock
 from orgconfig.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -162,30 +161,30 @@ class _SkippingClock:
                 self._skipped += seconds
 
 
-_testing_stack: contextlib.ExitStack | None = None
+_testing_clock: _SkippingClock | None = None
 
 
 def set_testing(testing: bool) -> None:
     """Turn off (``True``) or back on (``False``) every real sleep orgconfig does.
 
-    Meant for test suites that talk to something other than the sandbox (the sandbox already
-    waits on its virtual clock). While testing, waits add to a virtual offset instead of
-    sleeping, so polling timeouts still fire, in order, without any real waiting. Calling it
-    twice with the same value is harmless; ``set_testing(False)`` restores the previous clock.
+    Meant for test suites that talk to something other than the sandbox. While testing, waits
+    add to a virtual offset instead of sleeping, so polling timeouts still fire, in order,
+    without any real waiting. Inside :func:`orgconfig.testing.sandbox` the sandbox's own
+    virtual clock still rules (its simulated deployments move only with it), so the switch
+    is harmless there. Calling it twice with the same value changes nothing.
     """
-    global _testing_stack  # noqa: PLW0603  (one process-wide switch, by design)
-    if testing and _testing_stack is None:
-        stack = contextlib.ExitStack()
-        stack.enter_context(use_clock(_SkippingClock()))
-        _testing_stack = stack
-    elif not testing and _testing_stack is not None:
-        _testing_stack.close()
-        _testing_stack = None
+    global _testing_clock  # noqa: PLW0603  (one process-wide switch, by design)
+    if testing and _testing_clock is None:
+        _testing_clock = _SkippingClock()
+        set_fallback_clock(_testing_clock)
+    elif not testing and _testing_clock is not None:
+        _testing_clock = None
+        set_fallback_clock(None)
 
 
 def is_testing() -> bool:
     """Return whether :func:`set_testing` is on."""
-    return _testing_stack is not None
+    return _testing_clock is not None
 
 
 def poll_until(

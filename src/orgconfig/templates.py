@@ -58,7 +58,6 @@ import json
 import math
 import os
 import re
-import types
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, Final, NoReturn, Protocol
 
@@ -75,6 +74,7 @@ from yaml.scanner import Scanner
 
 from orgconfig import errors
 from orgconfig._client import read_s3_object
+from orgconfig._frozen import FrozenDict, deep_freeze
 
 __all__ = [
     "MAX_EXPANDED_NODES",
@@ -293,7 +293,7 @@ class TemplateParameter:
     has_default: bool = False
 
 
-@attrs.frozen(unsafe_hash=False)
+@attrs.frozen
 class TemplateRule:
     """An ``AWS::Config::ConfigRule`` resource of a template.
 
@@ -342,8 +342,11 @@ class TemplateRule:
     condition: str | None = None
     properties: Mapping[str, Any] = attrs.field(factory=dict)
 
+    def __attrs_post_init__(self) -> None:
+        _freeze_fields(self)
 
-@attrs.frozen(unsafe_hash=False)
+
+@attrs.frozen
 class TemplateRemediation:
     """An ``AWS::Config::RemediationConfiguration`` resource of a template.
 
@@ -351,13 +354,22 @@ class TemplateRemediation:
         logical_id: the resource's logical id in ``Resources``.
         config_rule_name: ``ConfigRuleName`` as written (a string or an intrinsic function).
         target_id: ``TargetId``, the SSM document, as written.
-        properties: the resource's ``Properties`` as written (treat as read-only).
+        properties: the resource's ``Properties`` as written (read-only).
     """
 
     logical_id: str
     config_rule_name: str | Mapping[str, Any]
     target_id: str | Mapping[str, Any]
     properties: Mapping[str, Any] = attrs.field(factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        _freeze_fields(self)
+
+
+def _freeze_fields(instance: TemplateRule | TemplateRemediation) -> None:
+    """Make every field read-only all the way down (dicts -> FrozenDict, lists -> tuples)."""
+    for field in attrs.fields(type(instance)):
+        object.__setattr__(instance, field.name, deep_freeze(getattr(instance, field.name)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -424,7 +436,7 @@ class Template:
         object.__setattr__(self, "_sha256", hashlib.sha256(data).hexdigest())
         object.__setattr__(self, "_rules", checked.rules)
         object.__setattr__(self, "_remediations", checked.remediations)
-        object.__setattr__(self, "_parameters", types.MappingProxyType(dict(checked.parameters)))
+        object.__setattr__(self, "_parameters", FrozenDict(checked.parameters))
         object.__setattr__(self, "_warnings", tuple(checked.issues))
 
     # -- named constructors -----------------------------------------------------------------

@@ -1,0 +1,78 @@
+"""A dict that cannot change: the mappings orgconfig's immutable objects hand out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, NoReturn, TypeVar
+
+__all__ = ["FrozenDict", "deep_freeze"]
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class FrozenDict(dict[_K, _V]):
+    """A read-only ``dict``: hashable by content, equal to any mapping with the same items.
+
+    Being a real ``dict`` it serialises with :func:`json.dumps`, pickles, and works wherever a
+    dict is expected; every method that would change it raises :class:`TypeError`.
+    """
+
+    __slots__ = ("_hash",)
+
+    def __init__(self, data: Mapping[_K, _V] | Iterable[tuple[_K, _V]] = (), /) -> None:
+        super().__init__(data)
+        self._hash: int | None = None
+
+    def _refuse(self, *_: object, **__: object) -> NoReturn:
+        raise TypeError(f"{type(self).__name__} is read-only")
+
+    def __setitem__(self, key: _K, value: _V) -> NoReturn:
+        self._refuse()
+
+    def __delitem__(self, key: _K) -> NoReturn:
+        self._refuse()
+
+    def __ior__(self, other: Any) -> NoReturn:  # type: ignore[misc]  # refusing is the point
+        self._refuse()
+
+    def clear(self) -> NoReturn:
+        """Refuse: a FrozenDict does not change."""
+        self._refuse()
+
+    def pop(self, *args: Any) -> NoReturn:
+        """Refuse: a FrozenDict does not change."""
+        self._refuse()
+
+    def popitem(self) -> NoReturn:
+        """Refuse: a FrozenDict does not change."""
+        self._refuse()
+
+    def setdefault(self, *args: Any) -> NoReturn:
+        """Refuse: a FrozenDict does not change."""
+        self._refuse()
+
+    def update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        """Refuse: a FrozenDict does not change."""
+        self._refuse()
+
+    def __hash__(self) -> int:  # type: ignore[override]  # dict is unhashable; this one is not
+        if self._hash is None:
+            self._hash = hash(frozenset(self.items()))
+        return self._hash
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickle would otherwise rebuild a dict subclass item by item, through __setitem__.
+        return (type(self), (dict(self),))
+
+    def __repr__(self) -> str:
+        return dict.__repr__(self)
+
+
+def deep_freeze(value: Any) -> Any:
+    """Return ``value`` with every dict made a FrozenDict and every list a tuple, recursively."""
+    if isinstance(value, Mapping):
+        return FrozenDict({k: deep_freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(deep_freeze(v) for v in value)
+    return value
