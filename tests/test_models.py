@@ -1311,7 +1311,7 @@ def test_models_pickle_copy_and_serialise(template: Template) -> None:
     import pickle
 
     pack = ConformancePack(
-        "p", template, parameters={p: "v" for p in template.required_parameters}, tags={"k": "v"}
+        "p", template, parameters=dict.fromkeys(template.required_parameters, "v"), tags={"k": "v"}
     )
     rule = OrgConfigRule.managed("r", "X", input_parameters={"a": [1, {"b": 2}]}, tags={"t": "1"})
     for obj in (pack, rule, template):
