@@ -1330,3 +1330,24 @@ def test_template_rules_are_read_only_and_hashable(template: Template) -> None:
         rule.properties["Source"]["Owner"] = "CUSTOM_LAMBDA"
     assert hash(rule) == hash(template.rules[0])
     assert len(set(template.rules)) == len(template.rules)
+
+
+def test_huge_inputs_are_refused_before_conversion() -> None:
+    """A million parameters or input values, or deep nesting, fail fast with ValidationError."""
+    import time
+
+    many = {f"k{i}": "v" for i in range(1_000_000)}
+    start = time.perf_counter()
+    with invalid("parameters", "1,000,000 parameters given; at most 330"):
+        ConformancePackInfo("p", "arn:aws:config:us-east-1:111122223333:x", parameters=many)
+    with invalid("input_parameters", "too many values to fit in 2,048 characters"):
+        OrgConfigRule.managed("r", "X", input_parameters=many)
+    took = time.perf_counter() - start
+    deep: dict[str, object] = {}
+    node = deep
+    for _ in range(5000):
+        node["a"] = {}
+        node = node["a"]  # type: ignore[assignment]  # building a deep dict
+    with invalid("input_parameters", "nested deeper than 64 levels"):
+        OrgConfigRule.managed("r", "X", input_parameters=deep)
+    print(f"\nrefusing two million-entry inputs took {took:.3f}s")

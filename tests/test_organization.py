@@ -45,3 +45,21 @@ def test_default_session(sb: Sandbox) -> None:
     """Without a session, a default boto3 session (the environment's credentials) is used."""
     org = Organization.connect(region="us-east-1")
     assert list(org.conformance_packs.list()) == []
+
+
+def test_a_profile_name_instead_of_a_session_is_explained() -> None:
+    """Passing a profile name as the session says how to make a session of it."""
+    with pytest.raises(ValidationError, match=r"boto3.Session\(profile_name='prod'\)") as info:
+        Organization.connect("prod", "us-east-1")  # type: ignore[arg-type]  # the mistake tested
+    assert info.value.field == "session"
+
+
+def test_public_names_cover_the_error_tree() -> None:
+    """Every class of orgconfig.errors can be caught as orgconfig.<Name>."""
+    import orgconfig
+    from orgconfig import errors
+
+    for name in errors.__all__:
+        obj = getattr(errors, name)
+        if isinstance(obj, type) and issubclass(obj, errors.OrgConfigError):
+            assert getattr(orgconfig, name) is obj, name

@@ -484,3 +484,11 @@ def test_set_testing_does_not_take_over_the_sandbox_clock(
         set_testing(False)
     assert result.ok
     assert sb.clock.monotonic() - start >= 600
+
+
+def test_wait_refuses_a_negative_timeout(org: Organization, template: Template) -> None:
+    """wait(timeout=-5) is a ValidationError naming 'timeout', before any poll."""
+    deployment = org.conformance_packs.put(make_pack(template))
+    with pytest.raises(e.ValidationError, match="timeout must be >= 0, got -5") as info:
+        deployment.wait(timeout=-5)
+    assert info.value.field == "timeout"

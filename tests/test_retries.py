@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -155,3 +156,28 @@ def test_set_testing_removes_real_sleeping_and_restores() -> None:
     assert not is_testing()
     assert isinstance(current_clock(), RealClock)
     set_testing(False)  # harmless when already off
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field", "message"),
+    [
+        ({"timeout": "60"}, "timeout", "must be a number of seconds, got str '60'"),
+        ({"timeout": float("nan")}, "timeout", "must be >= 0, got nan"),
+        ({"initial_delay": float("inf")}, "initial_delay", "must be >= 0, got inf"),
+        ({"jitter": True}, "jitter", "must be a number of seconds, got bool True"),
+        ({"initial_delay": 100, "max_delay": 1}, "max_delay", "is below initial_delay"),
+    ],
+)
+def test_polling_policy_refuses_unusable_values(
+    kwargs: dict[str, object], field: str, message: str
+) -> None:
+    """Wrong types, NaN, infinity and an inverted delay range are ValidationErrors."""
+    with pytest.raises(ValidationError, match=re.escape(message)) as info:
+        PollingPolicy(**kwargs)  # type: ignore[arg-type]  # wrong on purpose
+    assert info.value.field == field
+
+
+def test_attempts_must_be_whole_numbers() -> None:
+    """2.5 attempts is refused."""
+    with pytest.raises(ValidationError, match=r"max_attempts must be a whole number, got 2\.5"):
+        BusyPolicy(max_attempts=2.5)  # type: ignore[arg-type]  # wrong on purpose

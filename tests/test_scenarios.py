@@ -56,3 +56,18 @@ def test_multi_region_deployments_are_independent() -> None:
         assert east.status is Status.CREATE_SUCCESSFUL
         assert [a.account_id for a in info.value.failures] == [sb.member_account_ids[0]]
         assert info.value.region == "eu-west-1"
+
+
+def test_a_mass_failure_message_stays_readable() -> None:
+    """With 60 failed accounts the message lists 20 and counts the rest; .failures has all."""
+    with sandbox(accounts=60, seed=2) as sb:
+        for account in sb.member_account_ids:
+            sb.fail_account(account)
+        org = Organization.connect(sb.session, "us-east-1", polling=POLLING)
+        with pytest.raises(e.DeploymentFailedError) as info:
+            org.rules.put(OrgConfigRule.managed("r", "S3_BUCKET_VERSIONING_ENABLED")).wait()
+        text = str(info.value)
+        assert len(info.value.failures) == 60
+        assert text.count("\n") == 21
+        assert text.endswith("... and 40 more (see .failures)")
+        assert len(text) < 5000

@@ -12,8 +12,8 @@ Example::
     result = org.conformance_packs.put(pack).wait()
     print(result.summary())
 
-The errors live in :mod:`orgconfig.errors` (the most common are re-exported here); the sandbox
-for tests in :mod:`orgconfig.testing`.
+The errors live in :mod:`orgconfig.errors` (every class of the tree is re-exported here); the
+sandbox for tests in :mod:`orgconfig.testing`.
 """
 
 from __future__ import annotations
@@ -28,12 +28,17 @@ from orgconfig.errors import (
     DeploymentError,
     DeploymentFailedError,
     DeploymentTimeoutError,
+    InvalidRequestError,
     LimitExceededError,
     NotFoundError,
     OrganizationNotReadyError,
     OrgConfigError,
     ResourceInUseError,
+    ServiceUnavailableError,
     TemplateError,
+    TemplateValidationError,
+    ThrottlingError,
+    TransportError,
     ValidationError,
 )
 from orgconfig.models import (
@@ -70,6 +75,7 @@ __all__ = [
     "DeploymentResult",
     "DeploymentStatus",
     "DeploymentTimeoutError",
+    "InvalidRequestError",
     "LimitExceededError",
     "NotFoundError",
     "OrgConfigError",
@@ -81,6 +87,7 @@ __all__ = [
     "ProgressCallback",
     "ResourceInUseError",
     "RuleKind",
+    "ServiceUnavailableError",
     "Status",
     "Template",
     "TemplateError",
@@ -88,6 +95,9 @@ __all__ = [
     "TemplateParameter",
     "TemplateRemediation",
     "TemplateRule",
+    "TemplateValidationError",
+    "ThrottlingError",
+    "TransportError",
     "ValidationError",
     "__version__",
 ]

@@ -37,11 +37,12 @@ from orgconfig._client import ConfigApi
 from orgconfig._clock import current_clock
 from orgconfig._kinds import Kind
 from orgconfig.models import AccountStatus, DeploymentStatus, Status
-from orgconfig.retries import PollingPolicy, poll_until
+from orgconfig.retries import PollingPolicy, check_duration, poll_until
 
 __all__ = ["Deployment", "DeploymentResult", "ProgressCallback"]
 
 _log = logging.getLogger("orgconfig")
+_FAILURES_SHOWN = 20  # accounts listed in a DeploymentFailedError's message; .failures has all
 
 ProgressCallback = Callable[[int, int], None]
 """Called after every poll with (accounts finished, accounts targeted)."""
@@ -92,7 +93,10 @@ class DeploymentResult:
         return self.status.succeeded and not self.failed
 
     def summary(self) -> str:
-        """Return a one-line summary, e.g. ``"pack 'p' UPDATE_SUCCESSFUL: 5/5 accounts ok"``."""
+        """Return a one-line summary.
+
+        Example: ``"conformance_pack 'p' in us-east-1: UPDATE_FAILED, 4/5 succeeded, 1 failed"``.
+        """
         total = len(self.accounts)
         parts = [f"{len(self.succeeded)}/{total} succeeded"]
         if self.failed:
@@ -319,6 +323,7 @@ class Deployment:
             DeploymentTimeoutError: ``timeout`` ran out first; ``last_result`` carries the
                 progress so far. The deployment goes on: call ``wait`` again to keep waiting.
         """
+        check_duration("timeout", timeout, optional=True)
         clock = current_clock()
         start = clock.monotonic()
         if self._final is None:
@@ -373,8 +378,10 @@ def _raise_for_failure(
     failures = result.failed
     lines = [
         f"{a.account_id}: {a.error_code or 'no code'}: {a.error_message or ''}".rstrip(": ")
-        for a in failures
+        for a in failures[:_FAILURES_SHOWN]
     ]
+    if len(failures) > _FAILURES_SHOWN:
+        lines.append(f"... and {len(failures) - _FAILURES_SHOWN} more (see .failures)")
     head = f"{kind.label} {result.name!r} in {result.region} ended {result.status.value}"
     if failures:
         head += f": {len(failures)} of {len(result.accounts)} accounts failed"

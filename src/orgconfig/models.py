@@ -398,6 +398,14 @@ def _parameter_text(value: ParameterValue, label: str) -> str:
 
 
 def _parameters(value: Mapping[str, ParameterValue]) -> Mapping[str, str]:
+    if isinstance(value, Mapping) and len(value) > _MAX_MODEL_PACK_PARAMETERS:
+        # Refuse before converting a huge mapping entry by entry (the validator gives the
+        # exact limit, 60 for a ConformancePack, for anything smaller).
+        raise _fail(
+            "parameters",
+            f"{len(value):,} parameters given; at most {_MAX_MODEL_PACK_PARAMETERS} "
+            f"(and a ConformancePack takes at most {_MAX_PACK_PARAMETERS})",
+        )
     frozen = _mapping_of(value, "parameters")
     return FrozenDict({k: _parameter_text(x, f"parameters[{k!r}]") for k, x in frozen.items()})
 
@@ -428,8 +436,33 @@ def _rule_kind(value: RuleKind | str) -> RuleKind:
         ) from None
 
 
-def _freeze_json(value: object, label: str) -> JsonValue:
-    """``value`` as a frozen JSON value; anything JSON cannot carry raises for ``label``."""
+_MAX_JSON_DEPTH = 64
+
+
+class _Budget:
+    """Counts the JSON values seen, so a huge input is refused before it is all converted."""
+
+    def __init__(self, limit: int) -> None:
+        self.left = limit
+
+
+def _freeze_json(
+    value: object, label: str, depth: int = 0, budget: _Budget | None = None
+) -> JsonValue:
+    """``value`` as a frozen JSON value; anything JSON cannot carry raises for ``label``.
+
+    Every JSON value takes at least one character, so more values than the 2,048 characters
+    the API allows, or nesting deeper than 64 levels, are refused early.
+    """
+    budget = budget or _Budget(_MAX_INPUT_PARAMETERS_JSON)
+    budget.left -= 1
+    if budget.left < 0:
+        raise _fail(
+            "input_parameters",
+            f"too many values to fit in {_MAX_INPUT_PARAMETERS_JSON:,} characters of JSON",
+        )
+    if depth > _MAX_JSON_DEPTH:
+        raise _fail("input_parameters", f"nested deeper than {_MAX_JSON_DEPTH} levels")
     if value is None or isinstance(value, (str, bool, int)):
         return value
     if isinstance(value, float):
@@ -441,10 +474,12 @@ def _freeze_json(value: object, label: str) -> JsonValue:
         for key, item in value.items():
             if not isinstance(key, str):
                 raise _fail(label, f"the key {key!r} is not a string, as JSON requires")
-            frozen[key] = _freeze_json(item, f"{label}[{key!r}]")
+            frozen[key] = _freeze_json(item, f"{label}[{key!r}]", depth + 1, budget)
         return FrozenDict(frozen)
     if isinstance(value, (list, tuple)):
-        return tuple(_freeze_json(item, f"{label}[{i}]") for i, item in enumerate(value))
+        return tuple(
+            _freeze_json(item, f"{label}[{i}]", depth + 1, budget) for i, item in enumerate(value)
+        )
     raise _fail(
         label,
         f"{type(value).__name__} {_show(value)} cannot be written as JSON "

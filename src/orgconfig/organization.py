@@ -86,8 +86,20 @@ class Organization:
             retries: per-call retries handed to botocore (:class:`~orgconfig.CallRetryPolicy`).
 
         Raises:
-            ValidationError: no region was given and the session has none.
+            ValidationError: ``session`` is not a ``boto3.Session``, or no region was given and
+                the session has none.
         """
+        given: object = session  # untyped callers pass profile names here
+        if given is not None and not isinstance(given, boto3.Session):
+            hint = (
+                f"; for a profile, pass boto3.Session(profile_name={given!r})"
+                if isinstance(given, str)
+                else ""
+            )
+            raise errors.ValidationError(
+                f"session must be a boto3.Session, not {type(given).__name__}{hint}",
+                field="session",
+            )
         session = session or boto3.Session()
         region = region or session.region_name
         if not region:

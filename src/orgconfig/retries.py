@@ -25,6 +25,7 @@ Example::
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 from collections.abc import Callable
@@ -52,19 +53,42 @@ __all__ = [
 _T = TypeVar("_T")
 
 
+def check_duration(name: str, value: object, *, optional: bool = False) -> None:
+    """Refuse anything but a finite, non-negative number of seconds (None when ``optional``)."""
+    if value is None and optional:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(
+            f"{name} must be a number of seconds, got {type(value).__name__} {value!r}", field=name
+        )
+    if not math.isfinite(value) or value < 0:
+        raise ValidationError(f"{name} must be >= 0, got {value!r}", field=name)
+
+
 def _positive(_inst: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
-    if value is not None and value < 0:
-        raise ValidationError(f"{attribute.name} must be >= 0, got {value!r}", field=attribute.name)
+    check_duration(attribute.name, value, optional=attribute.name == "timeout")
 
 
-def _at_least(low: float) -> Callable[[object, attrs.Attribute[Any], float], None]:
+def _at_least(low: int) -> Callable[[object, attrs.Attribute[Any], float], None]:
     def check(_inst: object, attribute: attrs.Attribute[Any], value: float) -> None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValidationError(
+                f"{attribute.name} must be a number, got {type(value).__name__} {value!r}",
+                field=attribute.name,
+            )
         if value < low:
             raise ValidationError(
                 f"{attribute.name} must be >= {low:g}, got {value!r}", field=attribute.name
             )
 
     return check
+
+
+def _integer(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, int):
+        raise ValidationError(
+            f"{attribute.name} must be a whole number, got {value!r}", field=attribute.name
+        )
 
 
 def _one_of(*choices: str) -> Callable[[object, attrs.Attribute[Any], str], None]:
@@ -93,9 +117,16 @@ class PollingPolicy:
 
     initial_delay: float = attrs.field(default=5.0, validator=_positive)
     max_delay: float = attrs.field(default=60.0, validator=_positive)
-    multiplier: float = attrs.field(default=1.5, validator=_at_least(1.0))
+    multiplier: float = attrs.field(default=1.5, validator=_at_least(1))
     jitter: float = attrs.field(default=1.0, validator=_positive)
     timeout: float | None = attrs.field(default=3600.0, validator=_positive)
+
+    def __attrs_post_init__(self) -> None:
+        if self.max_delay < self.initial_delay:
+            raise ValidationError(
+                f"max_delay ({self.max_delay!r}) is below initial_delay ({self.initial_delay!r})",
+                field="max_delay",
+            )
 
     def delay(self, attempt: int, rng: random.Random | None = None) -> float:
         """Return the delay in seconds before poll number ``attempt`` (0-based)."""
@@ -115,7 +146,7 @@ class BusyPolicy:
     """
 
     wait: bool = True
-    max_attempts: int = attrs.field(default=3, validator=_at_least(1))
+    max_attempts: int = attrs.field(default=3, validator=[_at_least(1), _integer])
 
 
 @attrs.frozen
@@ -129,7 +160,7 @@ class CallRetryPolicy:
     mode: Literal["standard", "adaptive", "legacy"] = attrs.field(
         default="standard", validator=_one_of("standard", "adaptive", "legacy")
     )
-    max_attempts: int = attrs.field(default=8, validator=_at_least(1))
+    max_attempts: int = attrs.field(default=8, validator=[_at_least(1), _integer])
     connect_timeout: float = attrs.field(default=10.0, validator=_positive)
     read_timeout: float = attrs.field(default=60.0, validator=_positive)
 
