@@ -182,3 +182,28 @@ def test_rules_use_their_own_status_filter() -> None:
         "Status",
         "MemberAccountRuleStatus",
     )
+
+
+class VanishingApi(ScriptedApi):
+    """Shows DELETE_SUCCESSFUL for the aggregate, then NotFound for the per-account list."""
+
+    def items(
+        self, operation: str, key: str, params: Mapping[str, Any]
+    ) -> Iterator[dict[str, Any]]:
+        if len(self.calls) > 2:
+            self.calls.append((operation, params))
+            raise errors.NotFoundError("gone", code="NoSuchOrganizationConformancePackException")
+        yield from super().items(operation, key, params)
+
+
+def test_a_delete_seen_successful_while_the_details_vanish_is_done() -> None:
+    """DELETE_SUCCESSFUL then NotFound on the detail read ends the wait, every account deleted."""
+    api = VanishingApi(
+        [agg("DELETE_IN_PROGRESS"), agg("DELETE_SUCCESSFUL")],
+        [[acct("111111111111", "DELETE_IN_PROGRESS"), acct("222222222222", "DELETE_IN_PROGRESS")]],
+    )
+    with use_clock(FakeClock()):
+        result = deployment(api, "delete").wait()
+    assert result.status is Status.DELETE_SUCCESSFUL
+    assert {a.status for a in result.accounts} == {Status.DELETE_SUCCESSFUL}
+    assert len(result.accounts) == 2

@@ -206,20 +206,28 @@ class Deployment:
             self._kind.detailed, self._kind.detailed_key, {self._kind.name_param: self.name}
         )
         convert = self._kind.account_status_from_api
-        self._accounts = {a.account_id: a for a in map(convert, items)}
+        try:
+            self._accounts = {a.account_id: a for a in map(convert, items)}
+        except errors.NotFoundError:
+            # The resource went away between the aggregate and the detailed read: a delete
+            # finished (AWS can still show DELETE_SUCCESSFUL for a moment). Otherwise re-raise.
+            if self._action != "delete":
+                raise
+            self._mark_all_deleted()
         self._listed = True
+
+    def _mark_all_deleted(self) -> None:
+        self._accounts = {
+            k: attrs.evolve(a, status=Status.DELETE_SUCCESSFUL, error_code=None, error_message=None)
+            for k, a in self._accounts.items()
+        }
 
     def _observe(self) -> _Observation:
         self._polls += 1
         status = self._aggregate()
         self._last_status = status
         if status is None:  # a delete that has completed: the resource is gone
-            self._accounts = {
-                k: attrs.evolve(
-                    a, status=Status.DELETE_SUCCESSFUL, error_code=None, error_message=None
-                )
-                for k, a in self._accounts.items()
-            }
+            self._mark_all_deleted()
             n = len(self._accounts)
             return _Observation(None, True, n, n)
         if status.status.in_progress or self._action is None:

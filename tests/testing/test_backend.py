@@ -755,7 +755,8 @@ def test_bad_templates_are_refused(org_sandbox: Sandbox, template: str, message:
         put_pack(org_sandbox.client("config"), TemplateBody=template)
     code, text = error_of(caught)
     assert code == "OrganizationConformancePackTemplateValidationException"
-    assert text.startswith(message)
+    assert text.startswith(f"Invalid conformance pack template provided. Errors found: [{message}")
+    assert text.endswith("]. Fix your template and try again.")
 
 
 @pytest.mark.org_sandbox(quotas=Quotas(rules_per_pack=1))
@@ -765,7 +766,8 @@ def test_the_rules_per_pack_quota_applies(org_sandbox: Sandbox) -> None:
         put_pack(org_sandbox.client("config"), TemplateBody=TWO_RULES)
     assert error_of(caught) == (
         "OrganizationConformancePackTemplateValidationException",
-        "The template holds 2 Config rules; a conformance pack can hold at most 1.",
+        "Invalid conformance pack template provided. Errors found: [The template holds 2 "
+        "Config rules; a conformance pack can hold at most 1]. Fix your template and try again.",
     )
 
 

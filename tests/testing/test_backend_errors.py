@@ -75,8 +75,9 @@ BAD_RULE_NAME = (
     "satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9-_]+"
 )
 BAD_TEMPLATE = (
-    "Resources.X.Type: 'AWS::S3::Bucket' cannot be used in a conformance pack; only "
-    "AWS::Config::ConfigRule and AWS::Config::RemediationConfiguration resources can"
+    "Invalid conformance pack template provided. Errors found: [Resources.X.Type: "
+    "'AWS::S3::Bucket' cannot be used in a conformance pack; only AWS::Config::ConfigRule and "
+    "AWS::Config::RemediationConfiguration resources can]. Fix your template and try again."
 )
 
 Setup = Callable[[Any], object]

@@ -193,7 +193,7 @@ def test_enum_message_lists_the_values_in_model_order() -> None:
     [
         ("DescribeOrganizationConformancePacks", 101, "less than or equal to 100"),
         ("DescribeOrganizationConfigRuleStatuses", -1, "greater than or equal to 0"),
-        ("ListTagsForResource", 101, "less than or equal to 100"),
+        ("ListTagsForResource", 51, "less than or equal to 50"),
     ],
 )
 def test_limit_out_of_range_is_invalid_limit(operation: str, limit: int, constraint: str) -> None:
@@ -843,6 +843,7 @@ def test_request_past_the_limit_raises(case: ConstraintCase) -> None:
 
 EXPECTED_OVERRIDES = {
     (PACK_PUT, "conformancePackInputParameters", "max_items"): 60,
+    ("ListTagsForResource", "limit", "max_value"): 50,
     **{
         (RULE_PUT, f"{meta}.inputParameters", "max_length"): 2048
         for meta in (

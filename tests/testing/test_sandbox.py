@@ -427,3 +427,34 @@ def test_start_and_stop_outside_a_with_block() -> None:
     assert repr(sb).startswith("Sandbox(stopped")
     with pytest.raises(RuntimeError, match="call start"):
         _ = sb.member_account_ids
+
+
+def test_config_principals_can_be_delegated_and_the_limit_has_a_reason() -> None:
+    """config.amazonaws.com can be delegated too; a 4th Config admin is refused with a Reason."""
+    with sandbox(accounts=5) as sb:
+        orgs = sb.client("organizations")
+        members = sb.member_account_ids
+        orgs.register_delegated_administrator(
+            AccountId=members[0], ServicePrincipal="config.amazonaws.com"
+        )
+        for account in members[:3]:
+            sb.as_delegated_admin(account)
+        with pytest.raises(ClientError) as info:
+            orgs.register_delegated_administrator(
+                AccountId=members[3], ServicePrincipal="config-multiaccountsetup.amazonaws.com"
+            )
+        error = info.value.response["Error"]
+        assert error["Code"] == "ConstraintViolationException"
+        reason = info.value.response["Reason"]  # type: ignore[typeddict-item]  # modelled member
+        assert reason == "MAX_DELEGATED_ADMINISTRATORS_FOR_SERVICE_LIMIT_EXCEEDED"
+
+
+def test_a_put_creates_the_service_linked_role_under_its_aws_name() -> None:
+    """The caller gets AWSServiceRoleForConfigMultiAccountSetup, as in AWS."""
+    with sandbox(accounts=1) as sb:
+        sb.client("config").put_organization_config_rule(
+            OrganizationConfigRuleName="r",
+            OrganizationManagedRuleMetadata={"RuleIdentifier": "S3_BUCKET_VERSIONING_ENABLED"},
+        )
+        role = sb.client("iam").get_role(RoleName="AWSServiceRoleForConfigMultiAccountSetup")
+        assert role["Role"]["Path"] == "/aws-service-role/config-multiaccountsetup.amazonaws.com/"

@@ -88,8 +88,18 @@ the SDK refuses is refused here too, including the few things the SDK checks mor
 AWS documents (``Source.Owner`` must be a literal, not an intrinsic function); the SDK's parser
 is tested on its own against the 122 real templates of the corpus.
 
-Accounts that join the organization after a put are deployed to by the next put, not at once.
+Error codes follow the service; messages follow AWS's where they are documented or reported
+(validation errors, access denied outside an organization, rejected templates, CloudFormation's
+parameter messages) and are modelled elsewhere (for example the per-account failure messages and
+the aggregate ``ErrorMessage``): match on codes, not on message text.
+
+Accounts that join the organization after a put are deployed to by the next put, not at once;
+accounts that leave it stay in the detailed status until the next put. Everything is immediately
+consistent: AWS's short delays after a put (a status briefly not found) or after registering a
+delegated administrator are not reproduced. A finished delete removes the pack or rule at once,
+so ``DELETE_SUCCESSFUL`` is not shown as an aggregate status (AWS may show it for a while).
 ``InsufficientPermissionsException`` (missing IAM permissions of the caller) is not simulated.
+Threads share the one virtual clock: one thread's sleep moves time for all of them.
 Create your boto3 clients inside the block: a botocore session created before the first sandbox
 of the process started does not know the sandbox, and its calls reach moto alone.
 The wall-clock parts of botocore's *adaptive* retry mode (its client-side rate limiter) still use

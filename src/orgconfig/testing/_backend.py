@@ -915,6 +915,14 @@ def _decode_token(token: str, fingerprint: str, total: int) -> int:
 _TEMPLATE_ERROR = "OrganizationConformancePackTemplateValidationException"
 
 
+def _invalid_template(detail: str) -> str:
+    """Wrap a template problem in the words AWS Config uses for a rejected pack template."""
+    return (
+        f"Invalid conformance pack template provided. Errors found: [{detail}]. "
+        "Fix your template and try again."
+    )
+
+
 def _check_template(
     text: str | bytes, *, source: str | None, supplied: Mapping[str, str], rules_limit: int
 ) -> None:
@@ -929,12 +937,14 @@ def _check_template(
     try:
         template = Template.from_string(text, source=source)
     except TemplateError as e:
-        raise ServiceError(_TEMPLATE_ERROR, str(e)) from e
+        raise ServiceError(_TEMPLATE_ERROR, _invalid_template(str(e))) from e
     if len(template.rules) > rules_limit:
         raise ServiceError(
             _TEMPLATE_ERROR,
-            f"The template holds {len(template.rules)} Config rules; a conformance pack can hold "
-            f"at most {rules_limit}.",
+            _invalid_template(
+                f"The template holds {len(template.rules)} Config rules; a conformance pack can "
+                f"hold at most {rules_limit}"
+            ),
         )
     missing = sorted(template.required_parameters - set(supplied))
     if missing:

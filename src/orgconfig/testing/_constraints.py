@@ -137,6 +137,8 @@ DOCUMENTED_LIMITS: Final[Mapping[tuple[str, str], Mapping[str, int]]] = {
         "PutOrganizationConfigRule",
         "OrganizationCustomPolicyRuleMetadata.InputParameters",
     ): {"max": 2048},
+    # API_ListTagsForResource: "The limit maximum is 50"; botocore's model says 100.
+    ("ListTagsForResource", "Limit"): {"max": 50},
 }
 """Limits the AWS API reference sets apart from botocore's model, by (operation, member path).
 

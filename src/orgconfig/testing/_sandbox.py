@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import json
 import os
+from unittest import mock
 import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime
@@ -35,7 +37,7 @@ from moto.config.models import config_backends
 from moto.iam.models import get_account_id_from
 from moto.moto_api._internal import mock_random
 from moto.organizations.exceptions import AWSOrganizationsNotInUseException
-from moto.organizations.models import organizations_backends
+from moto.organizations.models import FakeDelegatedAdministrator, organizations_backends
 
 from orgconfig._clock import use_clock
 from orgconfig.testing import _seam
@@ -70,6 +72,23 @@ _RECORDER_ROLE = (
     "arn:aws:iam::{account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
 )
 _SLR_PATH = f"/aws-service-role/{CONFIG_SERVICE_PRINCIPAL}/"
+_SLR_NAME = "AWSServiceRoleForConfigMultiAccountSetup"
+_SLR_TRUST = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": CONFIG_SERVICE_PRINCIPAL},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+)
+# Principals AWS lets an organization delegate for AWS Config: the organization APIs' own, and
+# config.amazonaws.com (aggregators), which AWS's setup guide registers too; moto knows only
+# the first, so the sandbox extends moto's list while it runs.
+_CONFIG_DELEGATION_PRINCIPALS = (CONFIG_SERVICE_PRINCIPAL, "config.amazonaws.com")
 _TOO_MANY_ADMINS = (
     "You attempted to register more delegated administrators than allowed for the service "
     "principal."
@@ -129,7 +148,14 @@ class _MotoWorld:
         organizations.enable_aws_service_access(ServicePrincipal=CONFIG_SERVICE_PRINCIPAL)
         iam = self._sandbox.client("iam", account_id=caller)
         if not iam.list_roles(PathPrefix=_SLR_PATH)["Roles"]:
-            iam.create_service_linked_role(AWSServiceName=CONFIG_SERVICE_PRINCIPAL)
+            # Created under AWS's own name for this role (moto would name it after the
+            # principal), so that prerequisite checks looking it up by name find it.
+            iam.create_role(
+                Path=_SLR_PATH,
+                RoleName=_SLR_NAME,
+                AssumeRolePolicyDocument=_SLR_TRUST,
+                Description="Service-linked role for AWS Config multi-account setup",
+            )
 
 
 class Sandbox:
@@ -227,6 +253,13 @@ class Sandbox:
         try:
             _seam.install()
             stack.enter_context(mock_aws())
+            supported = FakeDelegatedAdministrator.SUPPORTED_SERVICES
+            extra = [p for p in _CONFIG_DELEGATION_PRINCIPALS if p not in supported]
+            stack.enter_context(
+                mock.patch.object(
+                    FakeDelegatedAdministrator, "SUPPORTED_SERVICES", [*supported, *extra]
+                )
+            )
             stack.enter_context(_environment({"AWS_DEFAULT_REGION": self._regions[0]}))
             self._build()
             backend = self._backend
@@ -634,7 +667,11 @@ class Sandbox:
             return
         admins = world.delegated_admins(org)
         if params.get("AccountId") not in admins and len(admins) >= MAX_DELEGATED_ADMINISTRATORS:
-            raise ServiceError("ConstraintViolationException", _TOO_MANY_ADMINS)
+            raise ServiceError(
+                "ConstraintViolationException",
+                _TOO_MANY_ADMINS,
+                extra={"Reason": "MAX_DELEGATED_ADMINISTRATORS_FOR_SERVICE_LIMIT_EXCEEDED"},
+            )
 
     def __repr__(self) -> str:
         state = "running" if self._stack is not None else "stopped"

@@ -334,7 +334,7 @@ class Seam:
         return AWSResponse(url, status, headers, _Body(data))
 
     def _error(self, url: str, error: ServiceError, message_key: str = "message") -> AWSResponse:
-        body = {"__type": error.code, message_key: error.message}
+        body = {"__type": error.code, message_key: error.message, **error.extra}
         return self._response(url, error.status, body)
 
 
