@@ -21,12 +21,12 @@ import collections
 import contextlib
 import json
 import os
-from unittest import mock
 import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, overload
+from unittest import mock
 
 import boto3
 import botocore.loaders
