@@ -84,6 +84,7 @@ def test_template_rejected_by_the_service_is_a_template_validation_error(api: Co
         )
     err = info.value
     assert isinstance(err, errors.TemplateError)
+    assert err.field == "template"
     assert err.code == "OrganizationConformancePackTemplateValidationException"
     assert "AWS::SQS::Queue" in err.message
 

@@ -1351,3 +1351,15 @@ def test_huge_inputs_are_refused_before_conversion() -> None:
     with invalid("input_parameters", "nested deeper than 64 levels"):
         OrgConfigRule.managed("r", "X", input_parameters=deep)
     print(f"\nrefusing two million-entry inputs took {took:.3f}s")
+
+
+def test_rule_repr_shows_only_what_is_set() -> None:
+    """A rule's repr names its kind and the fields set; the policy text shows as a length."""
+    assert repr(OrgConfigRule.managed("s3", "S3_BUCKET_VERSIONING_ENABLED", tags={"a": "b"})) == (
+        "OrgConfigRule.managed('s3', identifier='S3_BUCKET_VERSIONING_ENABLED', tags={'a': 'b'})"
+    )
+    guard = OrgConfigRule.custom_policy("g", "x" * 10_000, trigger_types=())
+    assert repr(guard) == (
+        "OrgConfigRule.custom_policy('g', policy_text=<10,000 characters>, "
+        "policy_runtime='guard-2.x.x')"
+    )

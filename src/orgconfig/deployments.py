@@ -60,7 +60,8 @@ class DeploymentResult:
         region: where it was deployed.
         status: the overall status (for the delegated-admin quirk, derived from the accounts).
         accounts: one :class:`~orgconfig.AccountStatus` per targeted account, sorted by id.
-        elapsed: seconds waited, on the clock in force.
+        elapsed: seconds waited by ``wait()``, on the clock in force (for ``done()``, the
+            seconds since this object first looked).
         polls: how many times the status was read.
     """
 
@@ -157,6 +158,7 @@ class Deployment:
         self._last_status: DeploymentStatus | None = None
         self._final: DeploymentResult | None = None
         self._polls = 0
+        self._first_look: float | None = None
 
     @property
     def kind(self) -> str:
@@ -224,6 +226,8 @@ class Deployment:
 
     def _observe(self) -> _Observation:
         self._polls += 1
+        if self._first_look is None:
+            self._first_look = current_clock().monotonic()
         status = self._aggregate()
         self._last_status = status
         if status is None:  # a delete that has completed: the resource is gone
@@ -302,7 +306,8 @@ class Deployment:
             return True
         obs = self._observe()
         if obs.finished:
-            self._final = self._result(finished=True, elapsed=0.0)
+            first = self._first_look if self._first_look is not None else 0.0
+            self._final = self._result(finished=True, elapsed=current_clock().monotonic() - first)
         return obs.finished
 
     @property

@@ -267,6 +267,10 @@ class TemplateValidationError(_ApiValidationError, TemplateError):
     path: str | None = None
     location: str | None = None
 
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        kwargs.setdefault("field", "template")  # as for a TemplateError found locally
+        super().__init__(message, **kwargs)
+
 
 @register(
     "NoSuchOrganizationConformancePackException",

@@ -829,7 +829,7 @@ _REQUIRED_FOR: dict[RuleKind, tuple[str, ...]] = {
 }
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class OrgConfigRule:
     """An AWS Config rule deployed to every account of the organization.
 
@@ -914,6 +914,20 @@ class OrgConfigRule:
         eq=_as_set,
     )
     tags: Mapping[str, str] = attrs.field(default=_EMPTY, converter=_tags, validator=_check_tags())
+
+    def __repr__(self) -> str:
+        """Show the name, the kind and only the fields that are set (policy text by length)."""
+        shown = []
+        for field in attrs.fields(type(self)):
+            if field.name in ("name", "kind"):
+                continue
+            value = getattr(self, field.name)
+            if value is None or value == () or value == {}:
+                continue
+            text = _policy_repr(value) if field.name == "policy_text" else repr(value)
+            shown.append(f"{field.name}={text}")
+        head = f"OrgConfigRule.{self.kind.value}({self.name!r}"
+        return head + "".join(f", {part}" for part in shown) + ")"
 
     def __attrs_post_init__(self) -> None:
         self._check_kind_fields()

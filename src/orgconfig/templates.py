@@ -340,7 +340,7 @@ class TemplateRule:
     policy_runtime: str | Mapping[str, Any] | None = None
     enable_debug_log_delivery: bool | Mapping[str, Any] | None = None
     condition: str | None = None
-    properties: Mapping[str, Any] = attrs.field(factory=dict)
+    properties: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _freeze_fields(self)
@@ -360,7 +360,7 @@ class TemplateRemediation:
     logical_id: str
     config_rule_name: str | Mapping[str, Any]
     target_id: str | Mapping[str, Any]
-    properties: Mapping[str, Any] = attrs.field(factory=dict)
+    properties: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _freeze_fields(self)
