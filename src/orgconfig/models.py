@@ -922,7 +922,7 @@ class OrgConfigRule:
             if field.name in ("name", "kind"):
                 continue
             value = getattr(self, field.name)
-            if value is None or value == () or value == {}:
+            if value is None or (isinstance(value, tuple | Mapping) and not value):
                 continue
             text = _policy_repr(value) if field.name == "policy_text" else repr(value)
             shown.append(f"{field.name}={text}")
