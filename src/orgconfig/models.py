@@ -55,6 +55,13 @@ import attrs
 from attrs import validators as v
 
 from orgconfig._frozen import FrozenDict
+from orgconfig._vocabulary import (
+    FREQUENCIES,
+    GUARD_RUNTIME,
+    TRIGGER_TYPES,
+    Frequency,
+    TriggerType,
+)
 from orgconfig.errors import ValidationError
 from orgconfig.templates import Template, TemplateRule
 
@@ -77,37 +84,9 @@ __all__ = [
 
 # -- vocabulary ---------------------------------------------------------------------------------
 
-Frequency = Literal["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"]
-"""How often a periodic rule runs at most."""
-
-TriggerType = Literal[
-    "ConfigurationItemChangeNotification",
-    "OversizedConfigurationItemChangeNotification",
-    "ScheduledNotification",
-]
-"""What makes AWS Config evaluate a custom rule."""
-
-FREQUENCIES: tuple[Frequency, ...] = (
-    "One_Hour",
-    "Three_Hours",
-    "Six_Hours",
-    "Twelve_Hours",
-    "TwentyFour_Hours",
-)
-"""Every maximum execution frequency, shortest first."""
-
-TRIGGER_TYPES: tuple[TriggerType, ...] = (
-    "ConfigurationItemChangeNotification",
-    "OversizedConfigurationItemChangeNotification",
-    "ScheduledNotification",
-)
-"""Every trigger type a custom rule may have."""
-
 _CHANGE_TRIGGERS: tuple[TriggerType, ...] = TRIGGER_TYPES[:2]
 _SCHEDULED: TriggerType = "ScheduledNotification"
 
-GUARD_RUNTIME = "guard-2.x.x"
-"""The one policy runtime the API accepts for Guard (custom policy) rules."""
 
 JsonValue: TypeAlias = (
     str | int | float | bool | tuple["JsonValue", ...] | Mapping[str, "JsonValue"] | None

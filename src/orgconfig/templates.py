@@ -75,6 +75,7 @@ from yaml.scanner import Scanner
 from orgconfig import errors
 from orgconfig._client import read_s3_object
 from orgconfig._frozen import FrozenDict, deep_freeze
+from orgconfig._vocabulary import FREQUENCIES, GUARD_RUNTIME, POLICY_TEXT_MAX
 
 __all__ = [
     "MAX_EXPANDED_NODES",
@@ -127,11 +128,11 @@ _POLICY_MESSAGE_TYPES: Final = (
     "ConfigurationItemChangeNotification",
     "OversizedConfigurationItemChangeNotification",
 )
-_FREQUENCIES: Final = ("One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours")
-_POLICY_RUNTIME = re.compile(r"guard-2\.x\.x")
+_FREQUENCIES: Final = FREQUENCIES
+_POLICY_RUNTIME = re.compile(re.escape(GUARD_RUNTIME))
 _RULE_NAME_MAX: Final = 128
 _DESCRIPTION_MAX: Final = 256
-_POLICY_TEXT_MAX: Final = 10_000
+_POLICY_TEXT_MAX: Final = POLICY_TEXT_MAX
 _SCOPE_TYPES_MAX: Final = 100
 _LOGICAL_ID = re.compile(r"[A-Za-z0-9]{1,255}")
 
