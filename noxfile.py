@@ -29,6 +29,24 @@ def compat(session: nox.Session) -> None:
     session.run("pytest", "-n", "2", "--dist", "loadfile", "-q", *session.posargs)
 
 
+MINIMUMS = (
+    "boto3==1.43.40",
+    "botocore==1.43.40",
+    "attrs==24.1.0",
+    "cattrs==24.1.0",
+    "tenacity==8.2.0",
+    "PyYAML==6.0",
+)
+
+
+@nox.session
+def minimums(session: nox.Session) -> None:
+    """The test suite on the lowest runtime dependency versions pyproject.toml allows."""
+    session.install("-e", ".[test]")
+    session.install(*MINIMUMS)
+    session.run("pytest", "-n", "2", "--dist", "loadfile", "-q", *session.posargs)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """Ruff: lint and format check."""

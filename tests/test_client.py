@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError, NoCredentialsError
+from botocore.exceptions import ClientError, NoCredentialsError, ParamValidationError
 
 from orgconfig import errors
 from orgconfig._client import ConfigApi, translate_errors
@@ -127,3 +127,14 @@ def test_transport_errors() -> None:
     ):
         raise NoCredentialsError
     assert isinstance(info.value.__cause__, NoCredentialsError)
+
+
+def test_botocore_parameter_validation_is_a_validation_error() -> None:
+    """botocore refusing a request client-side is bad input (ValidationError), not transport."""
+    with (
+        pytest.raises(errors.ValidationError, match="Op: Parameter validation failed") as info,
+        translate_errors("Op", "eu-west-1"),
+    ):
+        raise ParamValidationError(report="Unknown parameter in input: Tags")
+    assert isinstance(info.value.__cause__, ParamValidationError)
+    assert not isinstance(info.value, errors.TransportError)

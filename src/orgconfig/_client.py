@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore import xform_name
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
 from orgconfig import errors
 
@@ -31,7 +31,8 @@ def translate_errors(
     """Turn botocore exceptions raised in the block into orgconfig errors.
 
     A ``ClientError`` becomes the registered :class:`~orgconfig.errors.ApiError` subclass for
-    its code; any other botocore error (no credentials, no endpoint, a broken connection)
+    its code; botocore's ``ParamValidationError`` a :class:`~orgconfig.errors.ValidationError`;
+    any other botocore error (no credentials, no endpoint, a broken connection)
     becomes :class:`~orgconfig.errors.TransportError`, whose message starts with ``doing``
     (by default ``"<operation> in <region>"``).
     """
@@ -39,6 +40,11 @@ def translate_errors(
         yield
     except ClientError as e:
         raise errors.from_client_error(e, operation=operation, region=region) from e
+    except ParamValidationError as e:
+        # botocore's own check of the request against its model (orgconfig's models validate
+        # first, so this means a botocore too old for a field, or a bug): bad input, not a
+        # transport problem.
+        raise errors.ValidationError(f"{operation}: {e}") from e
     except BotoCoreError as e:
         raise errors.TransportError(f"{doing or f'{operation} in {region}'}: {e}") from e
 

@@ -776,6 +776,8 @@ _PATTERN_SAMPLES: Final[Mapping[str, tuple[_Maker, str]]] = {
     "\\d{12}": (_account_id, "12345678901x"),
     "s3://.*": (lambda n, i: _padded(f"{_TEMPLATE_URI_PREFIX}t{i}", n, "k"), "https://bucket/key"),
     "guard\\-2\\.x\\.x": (lambda n, i: "guard-2.x.x" if n == 11 else None, "guard-1.x.x"),
+    # Older botocore models (1.34) constrain some strings to "not only whitespace".
+    ".*\\S.*": (lambda n, i: _padded(f"v{i}", n, "a") if n else None, "   "),
 }
 
 # Members whose documented rules shape their valid values; they win over the pattern's samples.
