@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from orgconfig import _converters
+from orgconfig import _converters, errors
 from orgconfig.models import AccountStatus, DeploymentStatus
 
 __all__ = ["PACKS", "RULES", "Kind"]
@@ -38,6 +38,10 @@ class Kind:
     not_found_code: str
     status_from_api: Callable[[Mapping[str, Any]], DeploymentStatus]
     account_status_from_api: Callable[[Mapping[str, Any]], AccountStatus]
+
+    def named(self, error: errors.ApiError, name: str) -> errors.ApiError:
+        """Return ``error`` with the pack or rule's name in its message (AWS's does not say)."""
+        return error.with_message(f"{self.label} {name!r} not found: {error.message}")
 
 
 PACKS = Kind(

@@ -88,8 +88,7 @@ class _Collection(Generic[_T, _Info]):
         try:
             yield
         except errors.NotFoundError as err:
-            message = f"{self._kind.label} {name!r} not found: {err.message}"
-            raise err.with_message(message) from err.__cause__
+            raise self._kind.named(err, name) from err.__cause__
 
     # -- deployments --------------------------------------------------------------------
 

@@ -184,8 +184,7 @@ class Deployment:
         except errors.NotFoundError as err:
             if self._action == "delete":
                 return None
-            message = f"{self._kind.label} {self.name!r} not found: {err.message}"
-            raise err.with_message(message) from err.__cause__
+            raise self._kind.named(err, self.name) from err.__cause__
         items = response.get(self._kind.statuses_key, [])
         if not items:
             raise errors.NotFoundError(
