@@ -32,13 +32,15 @@ def _client_error(code: str, message: str = "boom", op: str = "PutThing") -> Cli
 @pytest.mark.parametrize("code", sorted(_model_error_codes()))
 def test_every_modelled_code_is_registered(code: str) -> None:
     """Every error code the organization operations can return maps to a specific class."""
-    assert errors.error_class_for(code) is not errors.ApiError
+    assert errors.error_class_for(code, "config") is not errors.ApiError
 
 
 def test_each_code_maps_to_exactly_one_class() -> None:
     """The registry refuses to register a code twice."""
-    with pytest.raises(RuntimeError, match="ResourceInUseException is already registered"):
-        errors.register("ResourceInUseException")(type("Dup", (errors.ApiError,), {}))
+    with pytest.raises(RuntimeError, match="ResourceInUseException of config is already"):
+        errors.register("ResourceInUseException", service="config")(
+            type("Dup", (errors.ApiError,), {})
+        )
 
 
 @pytest.mark.parametrize(
@@ -90,7 +92,7 @@ def test_unknown_code_falls_back_to_api_error() -> None:
 
 def test_access_denied_is_never_not_found() -> None:
     """No access-denied code is registered under NotFoundError."""
-    for code, cls in errors.registered_codes().items():
+    for (_, code), cls in errors.registered_codes().items():
         if "Denied" in code or "Permission" in code:
             assert not issubclass(cls, errors.NotFoundError), code
 
@@ -179,3 +181,48 @@ def test_api_error_text_skips_empty_parts() -> None:
     assert repr(errors.NotFoundError("gone", code="NoSuchKey")) == (
         "NotFoundError(code='NoSuchKey', message='gone')"
     )
+
+
+@pytest.mark.parametrize(
+    ("service", "code", "cls"),
+    [
+        ("s3", "AccessDenied", errors.AccessDeniedError),
+        ("s3", "NoSuchKey", errors.NotFoundError),
+        ("organizations", "AccountNotFoundException", errors.NotFoundError),
+        ("organizations", "AWSOrganizationsNotInUseException", errors.OrganizationNotReadyError),
+        ("organizations", "TooManyRequestsException", errors.ThrottlingError),
+        ("sts", "AccessDenied", errors.AccessDeniedError),
+        ("config", "ThrottlingException", errors.ThrottlingError),
+        ("config", "LimitExceededException", errors.ThrottlingError),
+    ],
+)
+def test_registry_is_keyed_by_service_and_code(
+    service: str, code: str, cls: type[errors.ApiError]
+) -> None:
+    """A code is looked up under its service first, then under the codes any service answers."""
+    err = errors.from_client_error(_client_error(code), service=service)
+    assert type(err) is cls
+    assert err.service == service
+
+
+def test_a_code_of_one_service_does_not_leak_into_another() -> None:
+    """Config's codes mean nothing for S3: an unknown (service, code) is a plain ApiError."""
+    assert errors.error_class_for("NoSuchOrganizationConfigRuleException", "s3") is errors.ApiError
+    assert errors.error_class_for("LimitExceededException", "organizations") is errors.ApiError
+
+
+def test_the_same_code_may_be_registered_for_two_services() -> None:
+    """Registration is unique per (service, code), not per code."""
+    keys = errors.registered_codes()
+    assert keys[("s3", "AccessDenied")] is keys[("sts", "AccessDenied")]
+
+
+def test_template_error_text_names_its_source() -> None:
+    """str() of a TemplateError starts with the file or S3 URI it came from, once."""
+    err = errors.TemplateError("line 3, column 1: bad", path="packs/s3.yaml")
+    assert str(err) == "packs/s3.yaml: line 3, column 1: bad"
+    named = errors.TemplateError(
+        "The template file packs/s3.yaml does not exist", path="packs/s3.yaml"
+    )
+    assert str(named) == "The template file packs/s3.yaml does not exist"
+    assert str(errors.TemplateError("bad")) == "bad"

@@ -21,9 +21,10 @@ The tree::
         ├── DeploymentFailedError       ``.failures``: every failed member account
         └── DeploymentTimeoutError      ``.last_result``: the progress seen before time ran out
 
-Every AWS error code maps to exactly one class through :func:`register`; :func:`from_client_error`
-picks the class for a botocore ``ClientError`` and falls back to :class:`ApiError` for codes it does
-not know. Access denied is never reported as not found.
+Every (service, AWS error code) maps to exactly one class through :func:`register` (services reuse
+code names, so the key includes the service; :data:`ANY_SERVICE` holds the codes every service may
+answer); :func:`from_client_error` picks the class for a botocore ``ClientError`` and falls back to
+:class:`ApiError` for codes it does not know. Access denied is never reported as not found.
 
 Example::
 
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from orgconfig.models import AccountStatus
 
 __all__ = [
+    "ANY_SERVICE",
     "AccessDeniedError",
     "ApiError",
     "DeploymentError",
@@ -55,13 +57,11 @@ __all__ = [
     "LimitExceededError",
     "NotFoundError",
     "OrgConfigError",
-    "OrgConfigWarning",
     "OrganizationNotReadyError",
     "ResourceInUseError",
     "ServiceUnavailableError",
     "TemplateError",
     "TemplateValidationError",
-    "TemplateWarning",
     "ThrottlingError",
     "TransportError",
     "ValidationError",
@@ -70,14 +70,6 @@ __all__ = [
     "register",
     "registered_codes",
 ]
-
-
-class OrgConfigWarning(UserWarning):
-    """Base of the warnings orgconfig emits."""
-
-
-class TemplateWarning(OrgConfigWarning):
-    """Something in a template that the service tolerates but that is probably a mistake."""
 
 
 class OrgConfigError(Exception):
@@ -135,6 +127,13 @@ class TemplateError(ValidationError):
         self.path = path
         self.location = location
 
+    def __str__(self) -> str:
+        # A script that logs str(e) over many templates must be able to tell which one failed:
+        # the text names the file or S3 URI, unless the message already does.
+        if self.path and self.path not in self.message:
+            return f"{self.path}: {self.message}"
+        return self.message
+
 
 class ApiError(OrgConfigError):
     """An error answer from AWS.
@@ -146,6 +145,8 @@ class ApiError(OrgConfigError):
         region: the region the call went to.
         http_status: the HTTP status of the answer.
         response: the parsed error response, as botocore gave it.
+        service: the botocore name of the service that answered (``"config"``, ``"s3"``...),
+            when known.
 
     """
 
@@ -161,8 +162,10 @@ class ApiError(OrgConfigError):
         region: str | None = None,
         http_status: int | None = None,
         response: Mapping[str, Any] | None = None,
+        service: str | None = None,
     ) -> None:
         OrgConfigError.__init__(self, message)
+        self.service = service
         self.code = code
         self.operation = operation
         self.request_id = request_id
@@ -185,41 +188,62 @@ class ApiError(OrgConfigError):
         return clone
 
 
-_REGISTRY: dict[str, type[ApiError]] = {}
+ANY_SERVICE = "*"
+"""The service key of codes that any AWS service may answer (throttling, credentials, 5xx)."""
+
+_REGISTRY: dict[tuple[str, str], type[ApiError]] = {}
 _E = TypeVar("_E", bound=type[ApiError])
 
 
-def register(*codes: str) -> Callable[[_E], _E]:
-    """Class decorator: make ``cls`` the error raised for each AWS error code in ``codes``.
+def register(*codes: str, service: str) -> Callable[[_E], _E]:
+    """Class decorator: make ``cls`` the error raised for each of ``service``'s ``codes``.
 
-    A code can belong to one class only; registering it twice is a programming error.
+    ``service`` is the botocore service name (``"config"``, ``"organizations"``, ``"s3"``,
+    ``"sts"``) or :data:`ANY_SERVICE` for codes every AWS service may answer. Codes are keyed by
+    (service, code) because services reuse names with other meanings (``AccessDenied``,
+    ``ResourceNotFoundException``...). A key can belong to one class only; registering it twice is
+    a programming error.
 
     Example::
 
-        @register("SomeNewException")
+        @register("SomeNewException", service="config")
         class SomeNewError(ApiError):
             '''What SomeNewException means.'''
     """
 
     def decorate(cls: _E) -> _E:
         for code in codes:
-            if code in _REGISTRY:
-                raise RuntimeError(f"{code} is already registered to {_REGISTRY[code].__name__}")
-            _REGISTRY[code] = cls
-        cls.codes = tuple(codes)
+            key = (service, code)
+            if key in _REGISTRY:
+                raise RuntimeError(
+                    f"{code} of {service} is already registered to {_REGISTRY[key].__name__}"
+                )
+            _REGISTRY[key] = cls
+        known = cls.__dict__.get("codes", ())
+        cls.codes = tuple(dict.fromkeys((*known, *codes)))
         return cls
 
     return decorate
 
 
-def registered_codes() -> Mapping[str, type[ApiError]]:
-    """Return a read-only copy of the registry: AWS error code -> error class."""
+def registered_codes() -> Mapping[tuple[str, str], type[ApiError]]:
+    """Return a copy of the registry: (service, AWS error code) -> error class."""
     return dict(_REGISTRY)
 
 
-def error_class_for(code: str) -> type[ApiError]:
-    """Return the class raised for an AWS error ``code``; :class:`ApiError` when unknown."""
-    return _REGISTRY.get(code, ApiError)
+def error_class_for(code: str, service: str | None = None) -> type[ApiError]:
+    """Return the class raised for ``service``'s error ``code``; :class:`ApiError` when unknown.
+
+    The service's own registration wins over one for :data:`ANY_SERVICE`. Without ``service``,
+    a code registered for any service is looked up, then any service's registration of it.
+    """
+    if service is not None:
+        found = _REGISTRY.get((service, code)) or _REGISTRY.get((ANY_SERVICE, code))
+        return found or ApiError
+    found = _REGISTRY.get((ANY_SERVICE, code))
+    if found is None:
+        found = next((cls for (_, known), cls in _REGISTRY.items() if known == code), None)
+    return found or ApiError
 
 
 class _ApiValidationError(ApiError, ValidationError):
@@ -235,6 +259,7 @@ class _ApiValidationError(ApiError, ValidationError):
         region: str | None = None,
         http_status: int | None = None,
         response: Mapping[str, Any] | None = None,
+        service: str | None = None,
         field: str | None = None,
     ) -> None:
         ApiError.__init__(
@@ -246,21 +271,24 @@ class _ApiValidationError(ApiError, ValidationError):
             region=region,
             http_status=http_status,
             response=response,
+            service=service,
         )
         self.field = field
 
 
+@register("ConstraintViolationException", "InvalidInputException", service="organizations")
 @register(
     "ValidationException",
     "InvalidParameterValueException",
     "InvalidLimitException",
     "InvalidNextTokenException",
+    service="config",
 )
 class InvalidRequestError(_ApiValidationError):
     """The service rejected a request parameter (a ValidationError and an ApiError)."""
 
 
-@register("OrganizationConformancePackTemplateValidationException")
+@register("OrganizationConformancePackTemplateValidationException", service="config")
 class TemplateValidationError(_ApiValidationError, TemplateError):
     """The service rejected a conformance pack template (a TemplateError and an ApiError)."""
 
@@ -272,31 +300,47 @@ class TemplateValidationError(_ApiValidationError, TemplateError):
         super().__init__(message, **kwargs)
 
 
+@register("NoSuchBucket", "NoSuchKey", service="s3")
+@register(
+    "AccountNotFoundException",
+    "OrganizationalUnitNotFoundException",
+    "ParentNotFoundException",
+    "ChildNotFoundException",
+    "TargetNotFoundException",
+    "AccountNotRegisteredException",
+    service="organizations",
+)
 @register(
     "NoSuchOrganizationConformancePackException",
     "NoSuchOrganizationConfigRuleException",
     "ResourceNotFoundException",
-    "NoSuchBucket",
-    "NoSuchKey",
+    service="config",
 )
 class NotFoundError(ApiError):
-    """The named conformance pack or rule (or S3 object, or tagged resource) does not exist."""
+    """The named conformance pack or rule (or S3 object, account, OU...) does not exist."""
 
 
+@register("AccessDenied", service="s3")
+@register("AccessDenied", "RegionDisabledException", service="sts")
+@register("AccessDeniedForDependencyException", service="organizations")
+@register("OrganizationAccessDeniedException", "InsufficientPermissionsException", service="config")
 @register(
-    "OrganizationAccessDeniedException",
-    "InsufficientPermissionsException",
     "AccessDeniedException",
-    "AccessDenied",
     "UnrecognizedClientException",
     "InvalidClientTokenId",
     "ExpiredTokenException",
+    service=ANY_SERVICE,
 )
 class AccessDeniedError(ApiError):
     """The caller may not do this: not the management account or a delegated admin, or no IAM."""
 
 
-@register("NoAvailableOrganizationException", "OrganizationAllFeaturesNotEnabledException")
+@register("AWSOrganizationsNotInUseException", service="organizations")
+@register(
+    "NoAvailableOrganizationException",
+    "OrganizationAllFeaturesNotEnabledException",
+    service="config",
+)
 class OrganizationNotReadyError(ApiError):
     """The caller is in no organization, or the organization does not have all features enabled."""
 
@@ -307,33 +351,37 @@ class OrganizationNotReadyError(ApiError):
     "MaxNumberOfConformancePacksExceededException",
     "MaxNumberOfConfigRulesExceededException",
     "TooManyTagsException",
+    service="config",
 )
 class LimitExceededError(ApiError):
     """A service quota was reached: organization conformance packs or rules, tags."""
 
 
-@register("ResourceInUseException")
+@register("ResourceInUseException", service="config")
 class ResourceInUseError(ApiError):
     """The pack or rule is being deployed or deleted; the service said to try again later."""
 
 
+@register("LimitExceededException", service="config")
 @register(
     "ThrottlingException",
     "Throttling",
     "TooManyRequestsException",
     "RequestLimitExceeded",
-    "LimitExceededException",
+    service=ANY_SERVICE,
 )
 class ThrottlingError(ApiError):
     """The service kept throttling after botocore's own retries ran out."""
 
 
+@register("ServiceException", service="organizations")
 @register(
     "InternalFailure",
     "InternalServerError",
     "InternalError",
     "ServiceUnavailable",
     "ServiceUnavailableException",
+    service=ANY_SERVICE,
 )
 class ServiceUnavailableError(ApiError):
     """The service kept answering with a server error after botocore's own retries ran out."""
@@ -347,7 +395,11 @@ class TransportError(OrgConfigError):
 
 
 def from_client_error(
-    error: ClientError, *, operation: str | None = None, region: str | None = None
+    error: ClientError,
+    *,
+    operation: str | None = None,
+    region: str | None = None,
+    service: str | None = None,
 ) -> ApiError:
     """Build the orgconfig error for a botocore ``ClientError`` (the caller raises it ``from``).
 
@@ -363,7 +415,7 @@ def from_client_error(
     meta = response.get("ResponseMetadata", {})
     code = str(err.get("Code", "")) or "Unknown"
     message = str(err.get("Message", "")) or str(error)
-    cls = error_class_for(code)
+    cls = error_class_for(code, service)
     return cls(
         message,
         code=code,
@@ -372,6 +424,7 @@ def from_client_error(
         region=region,
         http_status=meta.get("HTTPStatusCode"),
         response=response,
+        service=service,
     )
 
 
