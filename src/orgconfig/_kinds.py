@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from orgconfig import _converters, errors
+from orgconfig import _wire, errors
 from orgconfig.models import AccountStatus, DeploymentStatus
 
 __all__ = ["PACKS", "RULES", "Kind"]
@@ -59,8 +59,8 @@ PACKS = Kind(
     detailed_key="OrganizationConformancePackDetailedStatuses",
     detailed_status_filter="Status",
     not_found_code="NoSuchOrganizationConformancePackException",
-    status_from_api=_converters.pack_status,
-    account_status_from_api=_converters.pack_account_status,
+    status_from_api=_wire.pack_status,
+    account_status_from_api=_wire.pack_account_status,
 )
 
 RULES = Kind(
@@ -78,6 +78,6 @@ RULES = Kind(
     detailed_key="OrganizationConfigRuleDetailedStatus",
     detailed_status_filter="MemberAccountRuleStatus",
     not_found_code="NoSuchOrganizationConfigRuleException",
-    status_from_api=_converters.rule_status,
-    account_status_from_api=_converters.rule_account_status,
+    status_from_api=_wire.rule_status,
+    account_status_from_api=_wire.rule_account_status,
 )

@@ -1,4 +1,4 @@
-"""Tests for orgconfig._converters: models to API requests, and API answers to models."""
+"""Tests for orgconfig._wire: models to API requests, and API answers to models."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from botocore.validate import ParamValidator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orgconfig import _converters as convert
+from orgconfig import _wire as convert
 from orgconfig.errors import ValidationError
 from orgconfig.models import (
     FREQUENCIES,
@@ -293,7 +293,7 @@ class TestConformancePacks:
     @given(info=pack_infos())
     def test_info_round_trip(self, info: ConformancePackInfo) -> None:
         """A pack description survives the trip to the wire and back, and fits the API's shape."""
-        item = convert.conformance_pack_item(info)
+        item = convert.PACK_INFO.unstructure(info)
         assert_valid_output_item(
             "DescribeOrganizationConformancePacks", "OrganizationConformancePacks", item
         )
@@ -543,7 +543,7 @@ class TestStatuses:
     @given(status=deployment_statuses(pack_names))
     def test_pack_status_round_trip(self, status: DeploymentStatus) -> None:
         """A pack status survives the trip to the wire and back."""
-        item = convert.pack_status_item(status)
+        item = convert.PACK_STATUS.unstructure(status)
         if status.status is not Status.UNKNOWN:
             assert_valid_output_item(
                 "DescribeOrganizationConformancePackStatuses",
@@ -556,7 +556,7 @@ class TestStatuses:
     @given(status=deployment_statuses(rule_names))
     def test_rule_status_round_trip(self, status: DeploymentStatus) -> None:
         """A rule status survives the trip to the wire and back."""
-        item = convert.rule_status_item(status)
+        item = convert.RULE_STATUS.unstructure(status)
         if status.status is not Status.UNKNOWN:
             assert_valid_output_item(
                 "DescribeOrganizationConfigRuleStatuses", "OrganizationConfigRuleStatuses", item
@@ -567,7 +567,7 @@ class TestStatuses:
     @given(status=account_statuses())
     def test_pack_account_status_round_trip(self, status: AccountStatus) -> None:
         """A pack's per-account status survives the trip to the wire and back."""
-        item = convert.pack_account_status_item(status)
+        item = convert.PACK_ACCOUNT.unstructure(status)
         if status.status is not Status.UNKNOWN:
             assert_valid_output_item(
                 "GetOrganizationConformancePackDetailedStatus",
@@ -580,7 +580,7 @@ class TestStatuses:
     @given(status=account_statuses())
     def test_rule_account_status_round_trip(self, status: AccountStatus) -> None:
         """A rule's per-account status survives the trip to the wire and back."""
-        item = convert.rule_account_status_item(status)
+        item = convert.RULE_ACCOUNT.unstructure(status)
         if status.status is not Status.UNKNOWN:
             assert_valid_output_item(
                 "GetOrganizationConfigRuleDetailedStatus",
@@ -592,24 +592,24 @@ class TestStatuses:
     def test_wire_names(self) -> None:
         """Each status shape uses its own names for the name and the status."""
         pack = DeploymentStatus("p", Status.CREATE_FAILED, "E", "m", NOW)
-        assert convert.pack_status_item(pack) == {
+        assert convert.PACK_STATUS.unstructure(pack) == {
             "OrganizationConformancePackName": "p",
             "Status": "CREATE_FAILED",
             "ErrorCode": "E",
             "ErrorMessage": "m",
             "LastUpdateTime": NOW,
         }
-        assert convert.rule_status_item(DeploymentStatus("r", Status.UPDATE_SUCCESSFUL)) == {
+        assert convert.RULE_STATUS.unstructure(DeploymentStatus("r", Status.UPDATE_SUCCESSFUL)) == {
             "OrganizationConfigRuleName": "r",
             "OrganizationRuleStatus": "UPDATE_SUCCESSFUL",
         }
         account = AccountStatus(ACCOUNT, Status.DELETE_IN_PROGRESS, "member")
-        assert convert.pack_account_status_item(account) == {
+        assert convert.PACK_ACCOUNT.unstructure(account) == {
             "AccountId": ACCOUNT,
             "ConformancePackName": "member",
             "Status": "DELETE_IN_PROGRESS",
         }
-        assert convert.rule_account_status_item(account) == {
+        assert convert.RULE_ACCOUNT.unstructure(account) == {
             "AccountId": ACCOUNT,
             "ConfigRuleName": "member",
             "MemberAccountRuleStatus": "DELETE_IN_PROGRESS",
@@ -627,7 +627,10 @@ class TestStatuses:
         assert status.status is Status.UNKNOWN
         assert status.unknown_status == "CREATE_PENDING"
         assert status.last_update is NOW
-        assert str(convert.rule_status_item(status)["OrganizationRuleStatus"]) == "CREATE_PENDING"
+        assert (
+            str(convert.RULE_STATUS.unstructure(status)["OrganizationRuleStatus"])
+            == "CREATE_PENDING"
+        )
 
     def test_known_status_from_answer(self) -> None:
         """A known state becomes its member, with no unknown text; extra keys are ignored."""

@@ -15,33 +15,24 @@ The models (:mod:`orgconfig.models`) know nothing of the wire; this module does,
   constraint raises :class:`~orgconfig.errors.ValidationError` instead of producing an invalid
   object.
 
-The functions below are thin wrappers over hooks generated once, at import.
+The functions below are thin wrappers over hooks generated once, on first use (so that importing
+orgconfig does not pay for cattrs until something is converted); the :class:`Shape` constants hold
+those hooks, both ways (the sandbox and the tests write answers with ``Shape.unstructure``).
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import attrs
-import cattrs
 from attrs import AttrsInstance
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
-from mypy_boto3_config.type_defs import (
-    ConformancePackInputParameterTypeDef,
-    MemberAccountStatusTypeDef,
-    OrganizationConfigRuleStatusTypeDef,
-    OrganizationConfigRuleTypeDef,
-    OrganizationConformancePackDetailedStatusTypeDef,
-    OrganizationConformancePackStatusTypeDef,
-    OrganizationConformancePackTypeDef,
-    PutOrganizationConfigRuleRequestTypeDef,
-    PutOrganizationConformancePackRequestTypeDef,
-    TagTypeDef,
-)
 
+from orgconfig._checks import json_text
 from orgconfig.errors import ValidationError
 from orgconfig.models import (
     AccountStatus,
@@ -52,23 +43,40 @@ from orgconfig.models import (
     OrgConfigRule,
     RuleKind,
     Status,
-    _json_text,
 )
 
+if TYPE_CHECKING:  # the stubs are for the type checker only: importing them takes 0.2 s
+    import cattrs
+    from mypy_boto3_config.type_defs import (
+        ConformancePackInputParameterTypeDef,
+        MemberAccountStatusTypeDef,
+        OrganizationConfigRuleStatusTypeDef,
+        OrganizationConfigRuleTypeDef,
+        OrganizationConformancePackDetailedStatusTypeDef,
+        OrganizationConformancePackStatusTypeDef,
+        OrganizationConformancePackTypeDef,
+        PutOrganizationConfigRuleRequestTypeDef,
+        PutOrganizationConformancePackRequestTypeDef,
+        TagTypeDef,
+    )
+
 __all__ = [
+    "PACK_ACCOUNT",
+    "PACK_INFO",
+    "PACK_STATUS",
+    "PUT_PACK",
+    "RULE",
+    "RULE_ACCOUNT",
+    "RULE_STATUS",
+    "Shape",
     "config_rule",
     "conformance_pack_info",
-    "conformance_pack_item",
     "pack_account_status",
-    "pack_account_status_item",
     "pack_status",
-    "pack_status_item",
     "put_config_rule_request",
     "put_conformance_pack_request",
     "rule_account_status",
-    "rule_account_status_item",
     "rule_status",
-    "rule_status_item",
     "tags_from_api",
     "tags_to_api",
 ]
@@ -172,7 +180,7 @@ def _parameters_from_api(
 
 
 def _input_parameters_to_api(parameters: Mapping[str, JsonValue]) -> str:
-    return _json_text(parameters)
+    return json_text(parameters)
 
 
 def _input_parameters_from_api(text: str, _: object) -> object:
@@ -210,26 +218,84 @@ def _as_is(value: object, _: object) -> object:
 
 # -- the converter ------------------------------------------------------------------------------
 
-_converter = cattrs.Converter(detailed_validation=False, prefer_attrib_converters=True)
-_converter.register_unstructure_hook(datetime, lambda value: value)
-_converter.register_structure_hook(datetime, _as_is)
-_converter.register_unstructure_hook(Status, lambda status: status.value)
+
+@functools.cache
+def _converter() -> cattrs.Converter:
+    import cattrs  # noqa: PLC0415  (imported on first conversion: see the module docstring)
+
+    converter = cattrs.Converter(detailed_validation=False, prefer_attrib_converters=True)
+    converter.register_unstructure_hook(datetime, lambda value: value)
+    converter.register_structure_hook(datetime, _as_is)
+    converter.register_unstructure_hook(Status, lambda status: status.value)
+    return converter
 
 
-@attrs.frozen
-class _Shape(Generic[_T]):
-    """One model class as one API shape: the generated hooks in both directions."""
+class Shape(Generic[_T]):
+    """One model class as one API shape: the hooks in both directions, generated on first use.
 
-    cls: type[_T]
-    shape: str
-    wire_names: Mapping[str, str]
-    _structure: Callable[[Mapping[str, Any], Any], _T]
-    _unstructure: Callable[[_T], dict[str, Any]]
+    Args:
+        cls: the model class.
+        shape: the API shape's name, such as ``"OrganizationConformancePackStatus"``.
+        unsent: fields that are never written (read-only, or carried some other way).
+    """
+
+    def __init__(self, cls: type[_T], shape: str, *, unsent: Iterable[str] = ()) -> None:
+        self.cls = cls
+        self.shape = shape
+        self._unsent = {*unsent, "unknown_status"}  # the status text: see unstructure
+        wire = {a.name: _wire_name(shape, a.name) for a in attrs.fields(cls)}
+        if "unknown_status" in wire:  # the status text, when the status is unknown: same key
+            wire["unknown_status"] = wire["status"]
+        self.wire_names: Mapping[str, str] = wire
+        self._hooks: tuple[Callable[[Mapping[str, Any], Any], _T], Callable[[_T], Any]] | None
+        self._hooks = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Shape({self.cls.__name__}, {self.shape!r})"
+
+    def _generated(
+        self,
+    ) -> tuple[Callable[[Mapping[str, Any], Any], _T], Callable[[_T], Any]]:
+        with self._lock:
+            if self._hooks is None:
+                self._hooks = self._generate()
+            return self._hooks
+
+    def _generate(self) -> tuple[Callable[[Mapping[str, Any], Any], _T], Callable[[_T], Any]]:
+        from cattrs.gen import (  # noqa: PLC0415  (see _converter)
+            make_dict_structure_fn,
+            make_dict_unstructure_fn,
+            override,
+        )
+
+        fields = attrs.fields(self.cls)
+        wire = self.wire_names
+        into = {
+            a.name: override(rename=wire[a.name], struct_hook=_STRUCTURE_HOOKS.get(a.name, _as_is))
+            for a in fields
+        }
+        out = {
+            a.name: override(omit=True)
+            if a.name in self._unsent
+            else override(
+                rename=wire[a.name],
+                omit_if_default=a.default is None,
+                unstruct_hook=_UNSTRUCTURE_HOOKS.get(a.name),
+            )
+            for a in fields
+        }
+        converter = _converter()
+        return (
+            make_dict_structure_fn(self.cls, converter, **cast("dict[str, Any]", into)),
+            make_dict_unstructure_fn(self.cls, converter, **cast("dict[str, Any]", out)),
+        )
 
     def structure(self, item: Mapping[str, Any]) -> _T:
         """Build the model from an answer's item; the model's validators run."""
+        structure, _ = self._generated()
         try:
-            return self._structure(item, self.cls)
+            return structure(item, self.cls)
         except KeyError as e:
             field = next((f for f, w in self.wire_names.items() if w == e.args[0]), None)
             raise ValidationError(
@@ -239,50 +305,21 @@ class _Shape(Generic[_T]):
 
     def unstructure(self, obj: _T) -> dict[str, Any]:
         """The wire form of ``obj``, None fields omitted."""
-        result = self._unstructure(obj)
+        _, unstructure = self._generated()
+        result: dict[str, Any] = unstructure(obj)
         unknown = getattr(obj, "unknown_status", None)
         if unknown is not None:
             result[self.wire_names["status"]] = unknown
         return result
 
 
-def _shape(cls: type[_T], shape: str, *, unsent: Iterable[str] = ()) -> _Shape[_T]:
-    """Generate the hooks for ``cls`` as API ``shape``; fields in ``unsent`` are not written."""
-    unsent = {*unsent, "unknown_status"}  # the status text is written by _Shape.unstructure
-    fields = attrs.fields(cls)
-    wire = {a.name: _wire_name(shape, a.name) for a in fields}
-    if "unknown_status" in wire:  # the status text, when the status is unknown: same key
-        wire["unknown_status"] = wire["status"]
-    into = {
-        a.name: override(rename=wire[a.name], struct_hook=_STRUCTURE_HOOKS.get(a.name, _as_is))
-        for a in fields
-    }
-    out = {
-        a.name: override(omit=True)
-        if a.name in unsent
-        else override(
-            rename=wire[a.name],
-            omit_if_default=a.default is None,
-            unstruct_hook=_UNSTRUCTURE_HOOKS.get(a.name),
-        )
-        for a in fields
-    }
-    return _Shape(
-        cls,
-        shape,
-        wire,
-        make_dict_structure_fn(cls, _converter, **cast("dict[str, Any]", into)),
-        make_dict_unstructure_fn(cls, _converter, **cast("dict[str, Any]", out)),
-    )
-
-
-_PUT_PACK = _shape(ConformancePack, "PutOrganizationConformancePackRequest", unsent=["template"])
-_PACK_INFO = _shape(ConformancePackInfo, "OrganizationConformancePack")
-_PACK_STATUS = _shape(DeploymentStatus, "OrganizationConformancePackStatus")
-_RULE_STATUS = _shape(DeploymentStatus, "OrganizationConfigRuleStatus")
-_PACK_ACCOUNT = _shape(AccountStatus, "OrganizationConformancePackDetailedStatus")
-_RULE_ACCOUNT = _shape(AccountStatus, "MemberAccountStatus")
-_RULE = _shape(OrgConfigRule, "OrganizationConfigRule", unsent=["kind"])
+PUT_PACK = Shape(ConformancePack, "PutOrganizationConformancePackRequest", unsent=["template"])
+PACK_INFO = Shape(ConformancePackInfo, "OrganizationConformancePack")
+PACK_STATUS = Shape(DeploymentStatus, "OrganizationConformancePackStatus")
+RULE_STATUS = Shape(DeploymentStatus, "OrganizationConfigRuleStatus")
+PACK_ACCOUNT = Shape(AccountStatus, "OrganizationConformancePackDetailedStatus")
+RULE_ACCOUNT = Shape(AccountStatus, "MemberAccountStatus")
+RULE = Shape(OrgConfigRule, "OrganizationConfigRule", unsent=["kind"])
 
 _RULE_METADATA: dict[RuleKind, str] = {
     RuleKind.MANAGED: "OrganizationManagedRuleMetadata",
@@ -310,10 +347,10 @@ _RULE_METADATA_FIELDS: dict[RuleKind, tuple[str, ...]] = {
     ),
 }
 _RULE_METADATA_KEYS: dict[RuleKind, tuple[str, ...]] = {
-    kind: tuple(_RULE.wire_names[f] for f in names) for kind, names in _RULE_METADATA_FIELDS.items()
+    kind: tuple(RULE.wire_names[f] for f in names) for kind, names in _RULE_METADATA_FIELDS.items()
 }
 _ALL_METADATA_KEYS = frozenset(k for keys in _RULE_METADATA_KEYS.values() for k in keys)
-_KIND_KEY = _RULE.wire_names["kind"]
+_KIND_KEY = RULE.wire_names["kind"]
 
 
 # -- conformance packs --------------------------------------------------------------------------
@@ -332,7 +369,7 @@ def put_conformance_pack_request(
 
         client.put_organization_conformance_pack(**put_conformance_pack_request(pack))
     """
-    request = _PUT_PACK.unstructure(pack)
+    request = PUT_PACK.unstructure(pack)
     if pack.template.s3_uri is not None:
         request["TemplateS3Uri"] = pack.template.s3_uri
     else:
@@ -348,12 +385,7 @@ def conformance_pack_info(
     Raises:
         ValidationError: the item breaks a constraint of the model, or lacks a required key.
     """
-    return _PACK_INFO.structure(item)
-
-
-def conformance_pack_item(info: ConformancePackInfo) -> OrganizationConformancePackTypeDef:
-    """The DescribeOrganizationConformancePacks item for ``info`` (the inverse of the above)."""
-    return cast("OrganizationConformancePackTypeDef", _PACK_INFO.unstructure(info))
+    return PACK_INFO.structure(item)
 
 
 # -- rules -------------------------------------------------------------------------------------
@@ -370,7 +402,7 @@ def put_config_rule_request(rule: OrgConfigRule) -> PutOrganizationConfigRuleReq
 
         client.put_organization_config_rule(**put_config_rule_request(rule))
     """
-    flat = _RULE.unstructure(rule)
+    flat = RULE.unstructure(rule)
     request = {k: v for k, v in flat.items() if k not in _ALL_METADATA_KEYS}
     request[_RULE_METADATA[rule.kind]] = {
         k: flat[k] for k in _RULE_METADATA_KEYS[rule.kind] if k in flat
@@ -410,10 +442,10 @@ def config_rule(
     flat: dict[str, Any] = {k: metadata[k] for k in _RULE_METADATA_KEYS[kind] if k in metadata}
     flat.update((k, v) for k, v in answer.items() if k not in _RULE_METADATA.values())
     flat[_KIND_KEY] = kind
-    flat[_RULE.wire_names["tags"]] = tags_to_api(tags)
+    flat[RULE.wire_names["tags"]] = tags_to_api(tags)
     if kind is RuleKind.CUSTOM_POLICY:
-        flat[_RULE.wire_names["policy_text"]] = policy_text
-    return _RULE.structure(flat)
+        flat[RULE.wire_names["policy_text"]] = policy_text
+    return RULE.structure(flat)
 
 
 # -- statuses ----------------------------------------------------------------------------------
@@ -423,45 +455,21 @@ def pack_status(
     item: OrganizationConformancePackStatusTypeDef | Mapping[str, Any],
 ) -> DeploymentStatus:
     """A :class:`~orgconfig.DeploymentStatus` from an OrganizationConformancePackStatuses item."""
-    return _PACK_STATUS.structure(item)
+    return PACK_STATUS.structure(item)
 
 
 def rule_status(item: OrganizationConfigRuleStatusTypeDef | Mapping[str, Any]) -> DeploymentStatus:
     """A :class:`~orgconfig.DeploymentStatus` from a DescribeOrganizationConfigRuleStatuses item."""
-    return _RULE_STATUS.structure(item)
+    return RULE_STATUS.structure(item)
 
 
 def pack_account_status(
     item: OrganizationConformancePackDetailedStatusTypeDef | Mapping[str, Any],
 ) -> AccountStatus:
     """An :class:`~orgconfig.AccountStatus` from a pack's detailed status item."""
-    return _PACK_ACCOUNT.structure(item)
+    return PACK_ACCOUNT.structure(item)
 
 
 def rule_account_status(item: MemberAccountStatusTypeDef | Mapping[str, Any]) -> AccountStatus:
     """An :class:`~orgconfig.AccountStatus` from a GetOrganizationConfigRuleDetailedStatus item."""
-    return _RULE_ACCOUNT.structure(item)
-
-
-def pack_status_item(status: DeploymentStatus) -> OrganizationConformancePackStatusTypeDef:
-    """The DescribeOrganizationConformancePackStatuses item for ``status``."""
-    return cast("OrganizationConformancePackStatusTypeDef", _PACK_STATUS.unstructure(status))
-
-
-def rule_status_item(status: DeploymentStatus) -> OrganizationConfigRuleStatusTypeDef:
-    """The DescribeOrganizationConfigRuleStatuses item for ``status``."""
-    return cast("OrganizationConfigRuleStatusTypeDef", _RULE_STATUS.unstructure(status))
-
-
-def pack_account_status_item(
-    status: AccountStatus,
-) -> OrganizationConformancePackDetailedStatusTypeDef:
-    """The GetOrganizationConformancePackDetailedStatus item for ``status``."""
-    return cast(
-        "OrganizationConformancePackDetailedStatusTypeDef", _PACK_ACCOUNT.unstructure(status)
-    )
-
-
-def rule_account_status_item(status: AccountStatus) -> MemberAccountStatusTypeDef:
-    """The GetOrganizationConfigRuleDetailedStatus item for ``status``."""
-    return cast("MemberAccountStatusTypeDef", _RULE_ACCOUNT.unstructure(status))
+    return RULE_ACCOUNT.structure(item)

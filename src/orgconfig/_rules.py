@@ -1,0 +1,560 @@
+"""Organization config rules: :class:`OrgConfigRule`, one shape for three kinds (:class:`RuleKind`).
+
+A rule is built by a named constructor per kind and checks itself on construction (the limits
+are listed in :mod:`orgconfig.models`, which re-exports these classes; they report it as their
+module).
+"""
+
+# The annotations stay strings, as they were when these classes lived in orgconfig.models (readable
+# signatures in help() and the docs). The classes report that module as theirs, so
+# typing.get_type_hints() resolves the strings there: it imports every name they use.
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from os import PathLike
+from pathlib import Path
+from typing import Any, cast
+
+import attrs
+
+from orgconfig import _checks as checks
+from orgconfig import _fields
+from orgconfig import _limits as limits
+from orgconfig._checks import JsonValue, ParameterValue
+from orgconfig._limits import (
+    FREQUENCIES,
+    GUARD_RUNTIME,
+    TRIGGER_TYPES,
+    Frequency,
+    TriggerType,
+)
+from orgconfig.templates import Template, TemplateRule
+from orgconfig.templates._resolve import rule_fields
+
+__all__ = ["OrgConfigRule", "RuleKind"]
+
+
+class RuleKind(str, enum.Enum):
+    """The three kinds of organization config rule.
+
+    Example::
+
+        if rule.kind is RuleKind.CUSTOM_POLICY:
+            print(rule.policy_text)
+    """
+
+    MANAGED = "managed"
+    """An AWS managed rule, named by its identifier (``S3_BUCKET_VERSIONING_ENABLED``)."""
+    CUSTOM_LAMBDA = "custom_lambda"
+    """A custom rule evaluated by a Lambda function."""
+    CUSTOM_POLICY = "custom_policy"
+    """A custom rule written in Guard (a "custom policy" rule)."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# -- converters and checks of the rule's fields -------------------------------------------------
+
+
+def _rule_kind(value: RuleKind | str) -> RuleKind:
+    if isinstance(value, RuleKind):
+        return value
+    try:
+        return RuleKind(value)
+    except ValueError:
+        raise checks.fail(
+            "kind",
+            f"{checks.show(value)} is not a rule kind; use one of {', '.join(RuleKind)}",
+        ) from None
+
+
+def _debug_log_accounts(value: Iterable[str]) -> tuple[str, ...]:
+    return checks.tuple_of(value, "debug_log_accounts")
+
+
+def _resource_types(value: Iterable[str]) -> tuple[str, ...]:
+    return checks.tuple_of(value, "resource_types")
+
+
+def _trigger_types(value: Iterable[str]) -> tuple[TriggerType, ...]:
+    return cast("tuple[TriggerType, ...]", checks.tuple_of(value, "trigger_types"))
+
+
+def _input_parameters(value: Mapping[str, object] | None) -> Mapping[str, JsonValue] | None:
+    given: object = value  # untyped callers may pass anything
+    if given is None:
+        return None
+    if not isinstance(given, Mapping):
+        hint = " (parse JSON text with json.loads first)" if isinstance(given, str) else ""
+        raise checks.fail(
+            "input_parameters",
+            f"expected a mapping of parameter names to values, not "
+            f"{type(given).__name__} {checks.show(given)}{hint}",
+        )
+    if not given:
+        return None
+    return cast("Mapping[str, JsonValue]", checks.freeze_json(given, "input_parameters"))
+
+
+def _json_limit(text: str) -> str | None:
+    limit = limits.INPUT_PARAMETERS_MAX
+    if len(text) <= limit:
+        return None
+    return f"written as compact JSON they are {len(text):,} characters long; the limit is {limit:,}"
+
+
+def _check_input_parameters(
+    _inst: object, attribute: attrs.Attribute[Any], value: Mapping[str, JsonValue] | None
+) -> None:
+    if value is not None:
+        checks.run((_json_limit,), checks.json_text(value), attribute.name)
+
+
+def _policy_repr(text: str | None) -> str:
+    return "None" if text is None else f"<{len(text):,} characters>"
+
+
+_ONLY_FOR: dict[str, tuple[RuleKind, ...]] = {
+    "identifier": (RuleKind.MANAGED,),
+    "lambda_arn": (RuleKind.CUSTOM_LAMBDA,),
+    "trigger_types": (RuleKind.CUSTOM_LAMBDA, RuleKind.CUSTOM_POLICY),
+    "policy_text": (RuleKind.CUSTOM_POLICY,),
+    "policy_runtime": (RuleKind.CUSTOM_POLICY,),
+    "debug_log_accounts": (RuleKind.CUSTOM_POLICY,),
+}
+_REQUIRED_FOR: dict[RuleKind, tuple[str, ...]] = {
+    RuleKind.MANAGED: ("identifier",),
+    RuleKind.CUSTOM_LAMBDA: ("lambda_arn",),
+    RuleKind.CUSTOM_POLICY: ("policy_text", "policy_runtime"),
+}
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class OrgConfigRule:
+    """An AWS Config rule deployed to every account of the organization.
+
+    Build one with a named constructor: :meth:`managed`, :meth:`custom_lambda`,
+    :meth:`custom_policy`, :meth:`custom_policy_from_file` or :meth:`from_template_rule`.
+    ``kind`` says which; the fields of the other kinds are None or empty.
+
+    ``input_parameters`` is stored frozen (JSON arrays as tuples, objects as read-only
+    mappings); the API receives it as compact JSON (:attr:`input_parameters_json`, keys in the
+    order given), which may be at most 2,048 characters long. An empty mapping is the same as
+    none.
+
+    Execution frequency: a managed rule may carry one (the service applies it when the managed
+    rule is periodic); a Lambda rule only with ``ScheduledNotification`` among its trigger
+    types; a Guard rule never, since AWS Config Custom Policy rules are initiated by
+    configuration changes only (Config developer guide, "AWS Config Custom Policy Rules").
+
+    Example::
+
+        rule = OrgConfigRule.managed(
+            "access-keys-rotated",
+            "ACCESS_KEYS_ROTATED",
+            input_parameters={"maxAccessKeyAge": "90"},
+            max_frequency="TwentyFour_Hours",
+        )
+    """
+
+    name: str = attrs.field(
+        validator=checks.field(
+            *checks.text(
+                1, limits.RULE_NAME_MAX, limits.RULE_NAME_PATTERN, "letters, digits, '-' and '_'"
+            )
+        )
+    )
+    kind: RuleKind = attrs.field(converter=_rule_kind)
+    identifier: str | None = attrs.field(
+        default=None, validator=checks.optional(*checks.text(1, limits.IDENTIFIER_MAX))
+    )
+    lambda_arn: str | None = attrs.field(
+        default=None,
+        validator=checks.optional(
+            *checks.text(1, limits.LAMBDA_ARN_MAX),
+            checks.matches(
+                limits.LAMBDA_ARN_PATTERN,
+                "is not a Lambda function ARN (arn:<aws partition>:lambda:<region>:"
+                "<12-digit account>:function:<name>[:<version or alias>])",
+            ),
+        ),
+    )
+    policy_text: str | None = attrs.field(
+        default=None,
+        validator=checks.optional(*checks.text(limits.POLICY_TEXT_MIN, limits.POLICY_TEXT_MAX)),
+        repr=_policy_repr,
+    )
+    policy_runtime: str | None = attrs.field(
+        default=None,
+        validator=checks.optional(
+            *checks.text(
+                1,
+                limits.POLICY_RUNTIME_MAX,
+                limits.POLICY_RUNTIME_PATTERN,
+                f"the runtime is {GUARD_RUNTIME}",
+            )
+        ),
+    )
+    trigger_types: tuple[TriggerType, ...] = attrs.field(
+        default=(),
+        converter=_trigger_types,
+        validator=checks.items(
+            checks.one_of(TRIGGER_TYPES, "trigger type"),
+            limit=limits.TRIGGER_TYPES_MAX,
+            noun="trigger type",
+            unique=True,
+        ),
+    )
+    description: str | None = attrs.field(
+        default=None,
+        validator=checks.optional(*checks.text(limits.DESCRIPTION_MIN, limits.DESCRIPTION_MAX)),
+    )
+    input_parameters: Mapping[str, JsonValue] | None = attrs.field(
+        default=None, converter=_input_parameters, validator=_check_input_parameters
+    )
+    max_frequency: Frequency | None = attrs.field(
+        default=None, validator=checks.optional(checks.one_of(FREQUENCIES, "execution frequency"))
+    )
+    resource_types: tuple[str, ...] = attrs.field(
+        default=(),
+        converter=_resource_types,
+        validator=checks.items(
+            *checks.text(1, limits.RESOURCE_TYPE_MAX),
+            limit=limits.RESOURCE_TYPES_MAX,
+            noun="resource type",
+            unique=False,
+        ),
+    )
+    resource_id: str | None = attrs.field(
+        default=None, validator=checks.optional(*checks.text(1, limits.RESOURCE_ID_MAX))
+    )
+    tag_key: str | None = attrs.field(
+        default=None, validator=checks.optional(*checks.text(1, limits.SCOPE_TAG_KEY_MAX))
+    )
+    tag_value: str | None = attrs.field(
+        default=None, validator=checks.optional(*checks.text(1, limits.SCOPE_TAG_VALUE_MAX))
+    )
+    excluded_accounts: tuple[str, ...] = attrs.field(
+        default=(),
+        converter=_fields.excluded_accounts,
+        validator=checks.accounts(),
+        eq=checks.as_set,
+    )
+    debug_log_accounts: tuple[str, ...] = attrs.field(
+        default=(),
+        converter=_debug_log_accounts,
+        validator=checks.items(
+            *checks.ACCOUNT, limit=limits.ACCOUNTS_MAX, noun="account", unique=True
+        ),
+        eq=checks.as_set,
+    )
+    tags: Mapping[str, str] = attrs.field(
+        default=checks.EMPTY, converter=_fields.tags, validator=checks.tags()
+    )
+
+    def __repr__(self) -> str:
+        """Show the name, the kind and only the fields that are set (policy text by length)."""
+        shown = []
+        for field in attrs.fields(type(self)):
+            if field.name in ("name", "kind"):
+                continue
+            value = getattr(self, field.name)
+            if value is None or (isinstance(value, tuple | Mapping) and not value):
+                continue
+            text = _policy_repr(value) if field.name == "policy_text" else repr(value)
+            shown.append(f"{field.name}={text}")
+        head = f"OrgConfigRule.{self.kind.value}({self.name!r}"
+        return head + "".join(f", {part}" for part in shown) + ")"
+
+    def __attrs_post_init__(self) -> None:
+        self._check_kind_fields()
+        self._check_triggers()
+        if self.resource_id is not None and len(self.resource_types) != 1:
+            raise checks.fail(
+                "resource_id",
+                f"a resource_id scope needs exactly one resource type; "
+                f"{len(self.resource_types)} given",
+            )
+        if self.tag_value is not None and self.tag_key is None:
+            raise checks.fail("tag_value", "a tag_value scope needs a tag_key")
+        if self.tag_key is not None and (self.resource_types or self.resource_id is not None):
+            raise checks.fail(
+                "tag_key",
+                "a scope is either resources (resource_types, resource_id) or a tag "
+                "(tag_key, tag_value), not both",
+            )
+
+    def _check_kind_fields(self) -> None:
+        """Each kind has its own required fields, and no field of another kind."""
+        kind = self.kind
+        for field in _REQUIRED_FOR[kind]:
+            if getattr(self, field) is None:
+                raise checks.fail(field, f"a {kind} rule needs {field}")
+        for field, kinds in _ONLY_FOR.items():
+            if kind not in kinds and getattr(self, field) not in (None, ()):
+                allowed = " and ".join(str(k) for k in kinds)
+                raise checks.fail(
+                    field, f"only {allowed} rules take {field}; this is a {kind} rule"
+                )
+
+    def _check_triggers(self) -> None:
+        """Lambda rules need triggers (ScheduledNotification for a frequency); Guard: no period."""
+        scheduled = limits.SCHEDULED_TRIGGER
+        if self.kind is RuleKind.CUSTOM_LAMBDA:
+            if not self.trigger_types:
+                raise checks.fail(
+                    "trigger_types",
+                    f"a custom_lambda rule needs 1 to 3 trigger types ({', '.join(TRIGGER_TYPES)})",
+                )
+            if self.max_frequency is not None and scheduled not in self.trigger_types:
+                raise checks.fail(
+                    "max_frequency",
+                    f"{self.max_frequency!r} needs {scheduled} among the trigger types "
+                    f"(they are: {', '.join(self.trigger_types)})",
+                )
+        elif self.kind is RuleKind.CUSTOM_POLICY:
+            if scheduled in self.trigger_types:
+                i = self.trigger_types.index(scheduled)
+                raise checks.fail(
+                    f"trigger_types[{i}]",
+                    f"Guard (custom_policy) rules are change-triggered; {scheduled} is not "
+                    f"allowed (use {' or '.join(limits.POLICY_TRIGGER_TYPES)})",
+                )
+            if self.max_frequency is not None:
+                raise checks.fail(
+                    "max_frequency",
+                    f"Guard (custom_policy) rules are change-triggered and take no execution "
+                    f"frequency; got {self.max_frequency!r}",
+                )
+
+    @property
+    def input_parameters_json(self) -> str | None:
+        """The input parameters as compact JSON, the form the API limits to 2,048 characters."""
+        return None if self.input_parameters is None else checks.json_text(self.input_parameters)
+
+    # -- named constructors ----------------------------------------------------------------------
+
+    @classmethod
+    def managed(
+        cls,
+        name: str,
+        identifier: str,
+        *,
+        description: str | None = None,
+        input_parameters: Mapping[str, object] | None = None,
+        max_frequency: Frequency | None = None,
+        resource_types: Iterable[str] = (),
+        resource_id: str | None = None,
+        tag_key: str | None = None,
+        tag_value: str | None = None,
+        excluded_accounts: Iterable[str] = (),
+        tags: Mapping[str, str] = checks.EMPTY,
+    ) -> OrgConfigRule:
+        """An AWS managed rule, named by its ``identifier``.
+
+        Example::
+
+            OrgConfigRule.managed(
+                "s3-versioning",
+                "S3_BUCKET_VERSIONING_ENABLED",
+                resource_types=["AWS::S3::Bucket"],
+            )
+        """
+        return cls(
+            name=name,
+            kind=RuleKind.MANAGED,
+            identifier=identifier,
+            description=description,
+            input_parameters=input_parameters,
+            max_frequency=max_frequency,
+            resource_types=resource_types,
+            resource_id=resource_id,
+            tag_key=tag_key,
+            tag_value=tag_value,
+            excluded_accounts=excluded_accounts,
+            tags=tags,
+        )
+
+    @classmethod
+    def custom_lambda(
+        cls,
+        name: str,
+        lambda_arn: str,
+        trigger_types: Iterable[TriggerType],
+        *,
+        description: str | None = None,
+        input_parameters: Mapping[str, object] | None = None,
+        max_frequency: Frequency | None = None,
+        resource_types: Iterable[str] = (),
+        resource_id: str | None = None,
+        tag_key: str | None = None,
+        tag_value: str | None = None,
+        excluded_accounts: Iterable[str] = (),
+        tags: Mapping[str, str] = checks.EMPTY,
+    ) -> OrgConfigRule:
+        """A custom rule evaluated by the Lambda function ``lambda_arn``.
+
+        ``max_frequency`` needs ``"ScheduledNotification"`` among ``trigger_types``.
+
+        Example::
+
+            OrgConfigRule.custom_lambda(
+                "tagged-instances",
+                "arn:aws:lambda:us-east-1:111122223333:function:check-tags",
+                ["ConfigurationItemChangeNotification"],
+                resource_types=["AWS::EC2::Instance"],
+            )
+        """
+        return cls(
+            name=name,
+            kind=RuleKind.CUSTOM_LAMBDA,
+            lambda_arn=lambda_arn,
+            trigger_types=trigger_types,
+            description=description,
+            input_parameters=input_parameters,
+            max_frequency=max_frequency,
+            resource_types=resource_types,
+            resource_id=resource_id,
+            tag_key=tag_key,
+            tag_value=tag_value,
+            excluded_accounts=excluded_accounts,
+            tags=tags,
+        )
+
+    @classmethod
+    def custom_policy(
+        cls,
+        name: str,
+        policy_text: str,
+        *,
+        runtime: str = GUARD_RUNTIME,
+        trigger_types: Iterable[TriggerType] = limits.POLICY_TRIGGER_TYPES,
+        debug_log_accounts: Iterable[str] = (),
+        description: str | None = None,
+        input_parameters: Mapping[str, object] | None = None,
+        max_frequency: Frequency | None = None,
+        resource_types: Iterable[str] = (),
+        resource_id: str | None = None,
+        tag_key: str | None = None,
+        tag_value: str | None = None,
+        excluded_accounts: Iterable[str] = (),
+        tags: Mapping[str, str] = checks.EMPTY,
+    ) -> OrgConfigRule:
+        """A custom rule written in Guard (``policy_text``, at most 10,000 characters).
+
+        Guard rules are change-triggered: ``ScheduledNotification`` and ``max_frequency`` are
+        refused (``max_frequency`` is accepted as a parameter only so that every constructor
+        takes the same options). ``debug_log_accounts`` lists the accounts whose evaluations
+        deliver debug logs.
+
+        Example::
+
+            OrgConfigRule.custom_policy(
+                "dynamodb-pitr",
+                'rule pitr when resourceType == "AWS::DynamoDB::Table" { ... }',
+                resource_types=["AWS::DynamoDB::Table"],
+            )
+        """
+        return cls(
+            name=name,
+            kind=RuleKind.CUSTOM_POLICY,
+            policy_text=policy_text,
+            policy_runtime=runtime,
+            trigger_types=trigger_types,
+            debug_log_accounts=debug_log_accounts,
+            description=description,
+            input_parameters=input_parameters,
+            max_frequency=max_frequency,
+            resource_types=resource_types,
+            resource_id=resource_id,
+            tag_key=tag_key,
+            tag_value=tag_value,
+            excluded_accounts=excluded_accounts,
+            tags=tags,
+        )
+
+    @classmethod
+    def custom_policy_from_file(
+        cls,
+        name: str,
+        path: str | PathLike[str],
+        *,
+        runtime: str = GUARD_RUNTIME,
+        trigger_types: Iterable[TriggerType] = limits.POLICY_TRIGGER_TYPES,
+        debug_log_accounts: Iterable[str] = (),
+        description: str | None = None,
+        input_parameters: Mapping[str, object] | None = None,
+        max_frequency: Frequency | None = None,
+        resource_types: Iterable[str] = (),
+        resource_id: str | None = None,
+        tag_key: str | None = None,
+        tag_value: str | None = None,
+        excluded_accounts: Iterable[str] = (),
+        tags: Mapping[str, str] = checks.EMPTY,
+    ) -> OrgConfigRule:
+        """A Guard rule whose policy is read from a ``.guard`` file (UTF-8).
+
+        Takes the same options as :meth:`custom_policy`. A file that cannot be read raises
+        :class:`~orgconfig.errors.ValidationError` for ``policy_text``.
+
+        Example::
+
+            OrgConfigRule.custom_policy_from_file("dynamodb-pitr", "rules/pitr.guard")
+        """
+        file = Path(path)
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise checks.fail(
+                "policy_text", f"cannot read the policy file {str(file)!r}: {e}"
+            ) from e
+        return cls.custom_policy(
+            name,
+            text,
+            runtime=runtime,
+            trigger_types=trigger_types,
+            debug_log_accounts=debug_log_accounts,
+            description=description,
+            input_parameters=input_parameters,
+            max_frequency=max_frequency,
+            resource_types=resource_types,
+            resource_id=resource_id,
+            tag_key=tag_key,
+            tag_value=tag_value,
+            excluded_accounts=excluded_accounts,
+            tags=tags,
+        )
+
+    @classmethod
+    def from_template_rule(
+        cls,
+        rule: TemplateRule,
+        *,
+        name: str | None = None,
+        parameters: Mapping[str, ParameterValue] = checks.EMPTY,
+        template: Template | None = None,
+    ) -> OrgConfigRule:
+        """Turn a rule of a conformance pack template into an organization config rule.
+
+        The rule's kind follows its owner (``AWS``, ``CUSTOM_LAMBDA``, ``CUSTOM_POLICY``); its
+        name is ``name``, else its ``ConfigRuleName``, else its logical id. ``{"Ref": P}``
+        values are resolved from ``parameters``, then from the defaults of ``template`` (the
+        template the rule comes from, when given); ``{"Ref": "AWS::NoValue"}`` removes the
+        value. Anything else CloudFormation would compute (``Fn::If``, ``Fn::Sub``, other
+        pseudo parameters such as ``AWS::AccountId``, which differ per member account) cannot
+        be resolved here and raises :class:`~orgconfig.errors.ValidationError` naming the
+        field. Not carried over: the resource's ``Condition`` (the rule is converted as if it
+        holds) and a Guard rule's ``EnableDebugLogDelivery`` (an organization rule lists
+        ``debug_log_accounts`` instead).
+
+        Example::
+
+            template = Template.from_file("Operational-Best-Practices-for-Amazon-S3.yaml")
+            rules = [
+                OrgConfigRule.from_template_rule(r, template=template, parameters={"A": "1"})
+                for r in template.rules
+            ]
+        """
+        return cls(**rule_fields(rule, name=name, parameters=parameters, template=template))

@@ -1,0 +1,162 @@
+"""The states of a deployment: :class:`Status`, and the records that carry one.
+
+:class:`DeploymentStatus` is the aggregate state of a pack or rule across the organization,
+:class:`AccountStatus` its state in one member account. :mod:`orgconfig.models` re-exports them,
+and they report it as their module.
+"""
+
+# The annotations stay strings, as they were when these classes lived in orgconfig.models (readable
+# signatures in help() and the docs). The classes report that module as theirs, so
+# typing.get_type_hints() resolves the strings there: it imports every name they use.
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Literal
+
+import attrs
+
+from orgconfig import _checks as checks
+from orgconfig import _limits as limits
+
+__all__ = ["AccountStatus", "DeploymentStatus", "Status"]
+
+_Action = Literal["create", "update", "delete"]
+_ACTIONS: dict[str, _Action] = {"CREATE": "create", "UPDATE": "update", "DELETE": "delete"}
+
+
+class Status(str, enum.Enum):
+    """The state of a deployment (of a pack or rule, in aggregate or in one member account).
+
+    ``UNKNOWN`` stands for a state this version of orgconfig does not know (AWS may add some);
+    the state's text is kept in the ``unknown_status`` field of the status record.
+
+    Example::
+
+        if status.status.failed:
+            print(status.status.action, "failed")
+    """
+
+    CREATE_IN_PROGRESS = "CREATE_IN_PROGRESS"
+    CREATE_SUCCESSFUL = "CREATE_SUCCESSFUL"
+    CREATE_FAILED = "CREATE_FAILED"
+    UPDATE_IN_PROGRESS = "UPDATE_IN_PROGRESS"
+    UPDATE_SUCCESSFUL = "UPDATE_SUCCESSFUL"
+    UPDATE_FAILED = "UPDATE_FAILED"
+    DELETE_IN_PROGRESS = "DELETE_IN_PROGRESS"
+    DELETE_SUCCESSFUL = "DELETE_SUCCESSFUL"
+    DELETE_FAILED = "DELETE_FAILED"
+    UNKNOWN = "UNKNOWN"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @classmethod
+    def parse(cls, text: str) -> Status:
+        """Return the member for ``text``, or ``UNKNOWN`` for a state this version does not know."""
+        try:
+            return cls(text)
+        except ValueError:
+            return cls.UNKNOWN
+
+    @property
+    def in_progress(self) -> bool:
+        """True for the three ``*_IN_PROGRESS`` states."""
+        return self.value.endswith("_IN_PROGRESS")
+
+    @property
+    def succeeded(self) -> bool:
+        """True for the three ``*_SUCCESSFUL`` states."""
+        return self.value.endswith("_SUCCESSFUL")
+
+    @property
+    def failed(self) -> bool:
+        """True for the three ``*_FAILED`` states."""
+        return self.value.endswith("_FAILED")
+
+    @property
+    def finished(self) -> bool:
+        """True once the action ended, well or badly (``UNKNOWN`` is not finished)."""
+        return self.succeeded or self.failed
+
+    @property
+    def action(self) -> _Action | None:
+        """``"create"``, ``"update"`` or ``"delete"``; None for ``UNKNOWN``."""
+        return _ACTIONS.get(self.value.split("_", 1)[0])
+
+
+def _status(value: Status | str) -> Status:
+    if isinstance(value, Status):
+        return value
+    try:
+        return Status(value)
+    except ValueError:
+        raise checks.fail(
+            "status", f"{checks.show(value)} is not a status; use one of {', '.join(Status)}"
+        ) from None
+
+
+def _keep_unknown_only(record: DeploymentStatus | AccountStatus) -> None:
+    """Drop ``unknown_status`` from a record whose status is known (e.g. after ``evolve``)."""
+    if record.status is not Status.UNKNOWN and record.unknown_status is not None:
+        object.__setattr__(record, "unknown_status", None)
+
+
+_STATUS_NAME = checks.text(1, limits.STATUS_NAME_MAX)
+_OPTIONAL_TEXT = checks.optional(checks.is_a(str, "a string"))
+
+
+@attrs.frozen
+class DeploymentStatus:
+    """The aggregate status of a conformance pack or rule across the organization.
+
+    ``name`` is the pack's or the rule's name. ``unknown_status`` holds the service's text when
+    ``status`` is :attr:`Status.UNKNOWN`, and is None otherwise.
+
+    Example::
+
+        s = org.conformance_packs.status("s3-baseline")
+        if s.status.failed:
+            print(s.error_code, s.error_message)
+    """
+
+    name: str = attrs.field(validator=checks.field(*_STATUS_NAME))
+    status: Status = attrs.field(converter=_status)
+    error_code: str | None = attrs.field(default=None, validator=_OPTIONAL_TEXT)
+    error_message: str | None = attrs.field(default=None, validator=_OPTIONAL_TEXT)
+    last_update: datetime | None = attrs.field(default=None, validator=checks.last_update())
+    unknown_status: str | None = attrs.field(
+        default=None, kw_only=True, validator=checks.optional(*_STATUS_NAME)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        _keep_unknown_only(self)
+
+
+@attrs.frozen
+class AccountStatus:
+    """The status of a conformance pack or rule in one member account.
+
+    ``member_name`` is the name the service gave the pack or rule it created in the member
+    account (such as ``OrgConformsPack-s3-baseline-abcd1234``). ``unknown_status`` holds the
+    service's text when ``status`` is :attr:`Status.UNKNOWN`, and is None otherwise.
+
+    Example::
+
+        for account in org.conformance_packs.account_statuses("s3-baseline"):
+            if account.status.failed:
+                print(account.account_id, account.error_code, account.error_message)
+    """
+
+    account_id: str = attrs.field(validator=checks.field(*checks.ACCOUNT))
+    status: Status = attrs.field(converter=_status)
+    member_name: str = attrs.field(validator=checks.field(*_STATUS_NAME))
+    error_code: str | None = attrs.field(default=None, validator=_OPTIONAL_TEXT)
+    error_message: str | None = attrs.field(default=None, validator=_OPTIONAL_TEXT)
+    last_update: datetime | None = attrs.field(default=None, validator=checks.last_update())
+    unknown_status: str | None = attrs.field(
+        default=None, kw_only=True, validator=checks.optional(*_STATUS_NAME)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        _keep_unknown_only(self)
