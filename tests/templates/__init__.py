@@ -1,0 +1,1 @@
+"""Tests of orgconfig.templates, one module per module of the package."""
