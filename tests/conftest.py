@@ -1,4 +1,4 @@
-"""Shared fixtures: a sandboxed organization and an orgconfig Organization connected to it."""
+"""Shared fixtures: a sandboxed organization, an Organization connected to it, and a fake clock."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from orgconfig import Organization, PollingPolicy, Template
+from orgconfig._clock import use_clock
 from orgconfig.testing import Sandbox, sandbox
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,6 +45,40 @@ Resources:
         Owner: AWS
         SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED
 """
+
+
+class FakeClock:
+    """The one fake clock of the unit tests: time moves only when something sleeps on it.
+
+    Every sleep is recorded in ``sleeps`` (as asked, even zero or negative ones); ``t`` is the
+    time, which moves by the positive sleeps only. Import it (``from tests.conftest import
+    FakeClock``) or take the ``fake_clock`` fixture, which also puts it in force.
+    """
+
+    def __init__(self, start: float = 0.0) -> None:
+        self.t = start
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        """Return the fake time."""
+        return self.t
+
+    def sleep(self, seconds: float) -> None:
+        """Record the sleep and move the time forward by it (at once)."""
+        self.sleeps.append(seconds)
+        if seconds > 0:
+            self.t += seconds
+
+    def __repr__(self) -> str:
+        return f"FakeClock(t={self.t!r})"
+
+
+@pytest.fixture
+def fake_clock() -> Iterator[FakeClock]:
+    """A FakeClock at 0, the clock in force (use_clock) for the length of the test."""
+    clock = FakeClock()
+    with use_clock(clock):
+        yield clock
 
 
 def corpus_dir(sub: str = "") -> Path:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import random
 import re
+import threading
 
 import pytest
 
-from orgconfig._clock import RealClock, current_clock, use_clock
+from orgconfig._clock import RealClock, current_clock, install_clock, use_clock
 from orgconfig.errors import ValidationError
 from orgconfig.retries import (
+    MIN_POLL_DELAY,
     BusyPolicy,
     CallRetryPolicy,
     PollingPolicy,
@@ -17,19 +19,8 @@ from orgconfig.retries import (
     poll_until,
     set_testing,
 )
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 0.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.t += seconds
+from orgconfig.testing._vclock import VirtualClock
+from tests.conftest import FakeClock
 
 
 def test_delay_grows_geometrically_up_to_the_cap() -> None:
@@ -87,7 +78,9 @@ def test_poll_until_stops_when_finished() -> None:
     clock = FakeClock()
     results = iter([1, 2, 3, 4])
     policy = PollingPolicy(initial_delay=1, max_delay=100, multiplier=2, jitter=0, timeout=None)
-    last, done = poll_until(lambda: next(results), lambda r: r == 3, policy, clock=clock)
+    last, done = poll_until(
+        lambda: next(results), lambda r: r == 3, policy, timeout=None, clock=clock
+    )
     assert (last, done) == (3, True)
     assert clock.sleeps == [1, 2]
 
@@ -98,7 +91,7 @@ def test_poll_until_times_out_on_the_given_clock() -> None:
     seen: list[int] = []
     policy = PollingPolicy(initial_delay=4, max_delay=4, multiplier=1, jitter=0, timeout=10)
     last, done = poll_until(
-        lambda: len(seen), lambda r: False, policy, clock=clock, on_poll=seen.append
+        lambda: len(seen), lambda r: False, policy, timeout=10, clock=clock, on_poll=seen.append
     )
     assert done is False
     assert clock.sleeps == [4, 4, 2]
@@ -107,8 +100,8 @@ def test_poll_until_times_out_on_the_given_clock() -> None:
     assert seen == [0, 1, 2, 3]
 
 
-def test_poll_until_timeout_argument_overrides_policy() -> None:
-    """An explicit timeout wins over the policy's."""
+def test_poll_until_timeout_is_the_limit_not_the_policys() -> None:
+    """poll_until's timeout is the limit; the policy's timeout is the caller's default only."""
     clock = FakeClock()
     policy = PollingPolicy(initial_delay=1, max_delay=1, multiplier=1, jitter=0, timeout=1000)
     _, done = poll_until(lambda: 0, lambda r: False, policy, timeout=3, clock=clock)
@@ -125,7 +118,7 @@ def test_poll_until_propagates_errors_unchanged() -> None:
         raise KeyError("boom")
 
     with pytest.raises(KeyError, match="boom"):
-        poll_until(fetch, lambda r: True, PollingPolicy(), clock=FakeClock())
+        poll_until(fetch, lambda r: True, PollingPolicy(), timeout=None, clock=FakeClock())
     assert len(calls) == 1
 
 
@@ -135,7 +128,7 @@ def test_poll_until_uses_the_clock_in_force() -> None:
     results = iter([False, True])
     policy = PollingPolicy(initial_delay=7, jitter=0)
     with use_clock(clock):
-        poll_until(lambda: next(results), bool, policy)
+        poll_until(lambda: next(results), bool, policy, timeout=60)
     assert clock.sleeps == [7]
 
 
@@ -181,3 +174,137 @@ def test_attempts_must_be_whole_numbers() -> None:
     """2.5 attempts is refused."""
     with pytest.raises(ValidationError, match=r"max_attempts must be a whole number, got 2\.5"):
         BusyPolicy(max_attempts=2.5)  # type: ignore[arg-type]  # wrong on purpose
+
+
+def test_poll_until_without_timeout_has_no_limit() -> None:
+    """timeout=None polls until finished, however long that takes, whatever the policy's timeout."""
+    clock = FakeClock()
+    results = iter(range(10_000))
+    policy = PollingPolicy(initial_delay=60, max_delay=60, jitter=0, timeout=10)
+    last, done = poll_until(
+        lambda: next(results), lambda r: r == 500, policy, timeout=None, clock=clock
+    )
+    assert (last, done) == (500, True)
+    assert clock.t == 500 * 60
+
+
+def test_poll_until_refuses_a_negative_timeout() -> None:
+    """A timeout must be a number of seconds >= 0, or None."""
+    with pytest.raises(ValidationError, match="timeout must be >= 0, got -1") as info:
+        poll_until(lambda: 0, bool, PollingPolicy(), timeout=-1, clock=FakeClock())
+    assert info.value.field == "timeout"
+
+
+def test_no_number_of_polls_overflows() -> None:
+    """The delay stays at the cap however many polls came before."""
+    policy = PollingPolicy(initial_delay=5, max_delay=60, multiplier=1.5, jitter=0, timeout=None)
+    assert [policy.delay(n) for n in (1_752, 5_000, 10**9, 10**15)] == [60] * 4
+    huge = PollingPolicy(initial_delay=1, max_delay=1e308, multiplier=1e308, jitter=0)
+    assert huge.delay(3) == 1e308
+    assert policy.delay(-3) == 5
+
+
+def test_thousands_of_polls_without_a_timeout() -> None:
+    """A wait with no time limit can poll thousands of times without an OverflowError."""
+    clock = FakeClock()
+    polls = iter(range(5_000))
+    policy = PollingPolicy(initial_delay=5, max_delay=60, multiplier=1.5, jitter=0, timeout=None)
+    last, done = poll_until(
+        lambda: next(polls), lambda r: r == 4_000, policy, timeout=None, clock=clock
+    )
+    assert (last, done) == (4_000, True)
+    assert clock.sleeps[-1] == 60
+
+
+def test_delays_have_a_floor_whatever_the_policy_says() -> None:
+    """A zero-delay policy polls once every MIN_POLL_DELAY (1 s), not in a tight loop."""
+    assert MIN_POLL_DELAY == 1.0
+    policy = PollingPolicy(initial_delay=0, max_delay=0, jitter=0)
+    assert [policy.delay(n) for n in range(3)] == [1.0, 1.0, 1.0]
+    assert PollingPolicy(initial_delay=0.2, max_delay=0.5, jitter=0.1).delay(0) == 1.0
+    clock = FakeClock()
+    _, done = poll_until(lambda: 0, lambda r: False, policy, timeout=3.5, clock=clock)
+    assert done is False
+    assert clock.sleeps == [1.0, 1.0, 1.0, 0.5]  # only the last delay is cut, to the deadline
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan")])
+def test_multiplier_must_be_finite(value: float) -> None:
+    """An infinite or NaN multiplier is refused."""
+    with pytest.raises(ValidationError, match="multiplier must be >= 1") as info:
+        PollingPolicy(multiplier=value)
+    assert info.value.field == "multiplier"
+
+
+def test_set_testing_is_a_context_manager_that_restores() -> None:
+    """with set_testing(...) applies at once and restores the state from before at the end."""
+    assert not is_testing()
+    with set_testing(True):
+        assert is_testing()
+        clock = current_clock()
+        with set_testing(False):
+            assert not is_testing()
+            assert isinstance(current_clock(), RealClock)
+        assert is_testing()
+        assert current_clock() is clock  # the same virtual offset, not a new one
+        with set_testing(True):
+            assert current_clock() is clock
+        assert current_clock() is clock
+    assert not is_testing()
+    assert isinstance(current_clock(), RealClock)
+
+
+def test_set_testing_restores_even_after_an_error() -> None:
+    """An exception in the block still switches real sleeping back on."""
+    with pytest.raises(RuntimeError, match="boom"), set_testing(True):
+        raise RuntimeError("boom")
+    assert not is_testing()
+
+
+def test_set_testing_yields_to_an_installed_clock() -> None:
+    """A process-wide installed clock (the sandbox's) wins over the test switch."""
+    clock = FakeClock()
+    with set_testing(True), install_clock(clock):
+        assert current_clock() is clock
+
+
+def test_concurrent_waits_on_the_virtual_clock_poll_as_if_alone() -> None:
+    """Waits in several threads on one virtual clock each make the polls they make alone."""
+    policies = [
+        PollingPolicy(initial_delay=30, max_delay=30, multiplier=1, jitter=0),
+        PollingPolicy(initial_delay=5, max_delay=60, multiplier=2, jitter=0),
+        PollingPolicy(initial_delay=0, max_delay=0, jitter=0),
+        PollingPolicy(initial_delay=45, max_delay=45, jitter=0),
+    ]
+
+    def wait(clock: VirtualClock, policy: PollingPolicy) -> list[float]:
+        begin = clock.monotonic()
+        seen: list[float] = []
+        poll_until(
+            lambda: clock.monotonic() - begin,
+            lambda elapsed: elapsed >= 600,
+            policy,
+            timeout=3600,
+            on_poll=seen.append,
+        )
+        return seen
+
+    alone: list[list[float]] = []
+    for policy in policies:
+        solo = VirtualClock()
+        with install_clock(solo):
+            alone.append(wait(solo, policy))
+    clock = VirtualClock()
+    together: dict[int, list[float]] = {}
+
+    def work(index: int) -> None:
+        together[index] = wait(clock, policies[index])
+
+    with install_clock(clock):
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(len(policies))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+    assert [together[i] for i in range(len(policies))] == alone
+    assert len(alone[0]) == 21

@@ -16,6 +16,8 @@ normally, the sandbox's virtual clock inside :func:`orgconfig.testing.sandbox`. 
 :func:`set_testing` removes real sleeping for a test run: sleeps then only advance a private
 virtual offset, so timeouts still fire in the right order without anyone waiting.
 
+Whatever a policy says, polls are at least :data:`MIN_POLL_DELAY` seconds apart.
+
 Example::
 
     from orgconfig import Organization, PollingPolicy
@@ -32,16 +34,18 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
-import tenacity
-from botocore.config import Config as BotocoreConfig
 
-from orgconfig._clock import Clock, RealClock, current_clock, set_fallback_clock
+from orgconfig._clock import Clock, RealClock, participating, set_fallback_clock
 from orgconfig.errors import ValidationError
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
+    from botocore.config import Config as BotocoreConfig
     from tenacity import RetryCallState
 
 __all__ = [
+    "MIN_POLL_DELAY",
     "BusyPolicy",
     "CallRetryPolicy",
     "PollingPolicy",
@@ -51,6 +55,14 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+
+MIN_POLL_DELAY = 1.0
+"""The shortest delay between two polls, in seconds, whatever a :class:`PollingPolicy` says.
+
+A policy of ``initial_delay=0, max_delay=0`` polls once a second, not in a tight loop: a status
+call is rate-limited by AWS, and a storm of them throttles every other caller in the account.
+Only the last delay of a wait may be shorter, cut to end exactly at the deadline.
+"""
 
 
 def check_duration(name: str, value: object, *, optional: bool = False) -> None:
@@ -76,7 +88,7 @@ def _at_least(low: int) -> Callable[[object, attrs.Attribute[Any], float], None]
                 f"{attribute.name} must be a number, got {type(value).__name__} {value!r}",
                 field=attribute.name,
             )
-        if value < low:
+        if not math.isfinite(value) or value < low:
             raise ValidationError(
                 f"{attribute.name} must be >= {low:g}, got {value!r}", field=attribute.name
             )
@@ -107,8 +119,12 @@ class PollingPolicy:
     """How a deployment is polled until it finishes.
 
     The delay before poll *n* (from 0) is ``min(max_delay, initial_delay * multiplier ** n)`` plus
-    a random jitter of up to ``jitter`` seconds, and never longer than the time left before
-    ``timeout``. ``timeout`` (seconds, ``None`` for no limit) bounds the whole wait.
+    a random jitter of up to ``jitter`` seconds (still capped at ``max_delay``), and never less
+    than :data:`MIN_POLL_DELAY`: smaller delays are accepted and raised to it. The delays stop
+    growing once they reach ``max_delay``, so any number of polls is fine.
+
+    ``timeout`` is how long a wait lasts in all when its caller names no limit of its own, in
+    seconds; ``None`` means no time limit: the wait polls until the deployment finishes.
 
     Example::
 
@@ -129,10 +145,28 @@ class PollingPolicy:
             )
 
     def delay(self, attempt: int, rng: random.Random | None = None) -> float:
-        """Return the delay in seconds before poll number ``attempt`` (0-based)."""
-        base = min(self.max_delay, self.initial_delay * self.multiplier**attempt)
+        """Return the delay in seconds before poll number ``attempt`` (0-based).
+
+        Args:
+            attempt: how many polls came before (negative counts as 0); any size is fine.
+            rng: where the jitter comes from (the ``random`` module by default).
+
+        Returns:
+            A delay between :data:`MIN_POLL_DELAY` and ``max(max_delay, MIN_POLL_DELAY)``.
+        """
         spread = (rng or random).uniform(0, self.jitter) if self.jitter else 0.0
-        return min(self.max_delay, base + spread)
+        return max(MIN_POLL_DELAY, min(self.max_delay, self._grown(attempt) + spread))
+
+    def _grown(self, attempt: int) -> float:
+        """``min(max_delay, initial_delay * multiplier ** attempt)``, computed without overflow."""
+        first, cap, factor = self.initial_delay, self.max_delay, self.multiplier
+        if attempt <= 0 or first == 0 or factor == 1:
+            return min(cap, first)
+        # initial * factor**n reaches the cap once n >= log(cap / initial) / log(factor): compare
+        # the logarithms, so the power is only computed while it is below the cap.
+        if attempt >= math.log(cap / first) / math.log(factor):
+            return cap
+        return min(cap, first * factor**attempt)
 
 
 @attrs.frozen
@@ -166,6 +200,8 @@ class CallRetryPolicy:
 
     def botocore_config(self, user_agent_extra: str | None = None) -> BotocoreConfig:
         """Return the botocore ``Config`` that applies this policy to a client."""
+        from botocore.config import Config as BotocoreConfig  # noqa: PLC0415  (boto on use)
+
         return BotocoreConfig(
             retries={"mode": self.mode, "total_max_attempts": self.max_attempts},
             connect_timeout=self.connect_timeout,
@@ -193,9 +229,42 @@ class _SkippingClock:
 
 
 _testing_clock: _SkippingClock | None = None
+_testing_lock = threading.Lock()
 
 
-def set_testing(testing: bool) -> None:
+def _switch(clock: _SkippingClock | None) -> None:
+    global _testing_clock  # noqa: PLW0603  (one process-wide switch, by design)
+    _testing_clock = clock
+    set_fallback_clock(clock)
+
+
+class _RestoreTesting:
+    """What :func:`set_testing` returns: leaving it as a context manager restores the state before.
+
+    The switch is already applied when :func:`set_testing` returns, so calling it as a plain
+    function works; entering the object does nothing more.
+    """
+
+    def __init__(self, previous: _SkippingClock | None) -> None:
+        self._previous = previous
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        with _testing_lock:
+            _switch(self._previous)
+
+    def __repr__(self) -> str:
+        return f"set_testing({_testing_clock is not None})"
+
+
+def set_testing(testing: bool) -> _RestoreTesting:
     """Turn off (``True``) or back on (``False``) every real sleep orgconfig does.
 
     Meant for test suites that talk to something other than the sandbox. While testing, waits
@@ -203,14 +272,24 @@ def set_testing(testing: bool) -> None:
     without any real waiting. Inside :func:`orgconfig.testing.sandbox` the sandbox's own
     virtual clock still rules (its simulated deployments move only with it), so the switch
     is harmless there. Calling it twice with the same value changes nothing.
+
+    The switch applies at once; used as a context manager (like ``stamina.set_testing``), it also
+    restores the state from before the call when the block ends.
+
+    Example::
+
+        with set_testing(True):
+            deployment.wait(timeout=600)   # times out without sleeping
+
+        set_testing(True)    # or for the rest of the run
     """
-    global _testing_clock  # noqa: PLW0603  (one process-wide switch, by design)
-    if testing and _testing_clock is None:
-        _testing_clock = _SkippingClock()
-        set_fallback_clock(_testing_clock)
-    elif not testing and _testing_clock is not None:
-        _testing_clock = None
-        set_fallback_clock(None)
+    with _testing_lock:
+        previous = _testing_clock
+        if testing and previous is None:
+            _switch(_SkippingClock())
+        elif not testing and previous is not None:
+            _switch(None)
+    return _RestoreTesting(previous)
 
 
 def is_testing() -> bool:
@@ -223,46 +302,61 @@ def poll_until(
     finished: Callable[[_T], bool],
     policy: PollingPolicy,
     *,
-    timeout: float | None = None,
+    timeout: float | None,
     on_poll: Callable[[_T], None] | None = None,
     clock: Clock | None = None,
-    rng: random.Random | None = None,
 ) -> tuple[_T, bool]:
     """Call ``fetch`` until ``finished(result)`` or the time runs out; return (last result, done).
 
-    The first fetch happens at once; later ones follow ``policy``'s delays on ``clock`` (the clock
-    in force by default). ``timeout`` overrides ``policy.timeout``. Exceptions from ``fetch``
-    propagate unchanged: retrying a failing call is botocore's job, not the poller's.
+    The first fetch happens at once; later ones follow ``policy``'s delays (never shorter than
+    :data:`MIN_POLL_DELAY`) on ``clock`` (the clock in force by default), the last one cut to
+    end at the deadline. The loop takes part in the clock (see
+    :func:`orgconfig._clock.participating`), so concurrent waits on the sandbox's clock each see
+    the times they would see alone. Exceptions from ``fetch`` propagate unchanged: retrying a
+    failing call is botocore's job, not the poller's.
+
+    Args:
+        fetch: reads the current state.
+        finished: decides from a state whether to stop.
+        policy: the delays between polls (its ``timeout`` is not read: the caller resolves it).
+        timeout: the limit in seconds for the whole wait; ``None`` for no limit.
+        on_poll: called with every state read.
+        clock: what to read the time from and sleep on.
+
+    Returns:
+        The last state read, and whether it is finished (False: the time ran out).
     """
-    clk = clock or current_clock()
-    limit = policy.timeout if timeout is None else timeout
-    start = clk.monotonic()
+    check_duration("timeout", timeout, optional=True)
+    with participating(clock) as clk:
+        start = clk.monotonic()
 
-    def remaining() -> float | None:
-        return None if limit is None else limit - (clk.monotonic() - start)
+        def remaining() -> float | None:
+            return None if timeout is None else timeout - (clk.monotonic() - start)
 
-    def wait(state: RetryCallState) -> float:
-        delay = policy.delay(state.attempt_number - 1, rng)
-        left = remaining()
-        return delay if left is None else max(0.0, min(delay, left))
+        def wait(state: RetryCallState) -> float:
+            delay = policy.delay(state.attempt_number - 1)
+            left = remaining()
+            return delay if left is None else max(0.0, min(delay, left))
 
-    def stop(_state: RetryCallState) -> bool:
-        left = remaining()
-        return left is not None and left <= 0
+        def stop(_state: RetryCallState) -> bool:
+            left = remaining()
+            return left is not None and left <= 0
 
-    def attempt() -> _T:
-        result = fetch()
-        if on_poll is not None:
-            on_poll(result)
-        return result
+        def attempt() -> _T:
+            result = fetch()
+            if on_poll is not None:
+                on_poll(result)
+            return result
 
-    retrying = tenacity.Retrying(
-        sleep=clk.sleep,
-        wait=wait,
-        stop=stop,
-        retry=tenacity.retry_if_result(lambda r: not finished(r)),
-        retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
-        reraise=True,
-    )
-    result = retrying(attempt)
+        import tenacity  # noqa: PLC0415  (on first wait, not at import: see orgconfig/__init__)
+
+        retrying = tenacity.Retrying(
+            sleep=clk.sleep,
+            wait=wait,
+            stop=stop,
+            retry=tenacity.retry_if_result(lambda r: not finished(r)),
+            retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
+            reraise=True,
+        )
+        result = retrying(attempt)
     return result, finished(result)
