@@ -18,13 +18,13 @@ from orgconfig.testing._constraints import (
     DOCUMENTED_LIMITS,
     MAX_REPORTED_ERRORS,
     SUPPORTED_OPERATIONS,
-    ConstraintCase,
     _Walker,
-    constraint_cases,
     java_pattern,
     validate_request,
 )
 from orgconfig.testing._errors import ServiceError
+from tests.testing import constraint_cases as cases_module
+from tests.testing.constraint_cases import ConstraintCase, constraint_cases
 
 PACK_PUT = "PutOrganizationConformancePack"
 RULE_PUT = "PutOrganizationConfigRule"
@@ -984,6 +984,7 @@ def test_validate_request_does_not_change_the_request() -> None:
 
 def test_docstring_examples_hold() -> None:
     """The examples in the module's docstrings run and give what they show."""
-    results = doctest.testmod(_constraints, raise_on_error=False)
-    assert results.attempted >= 4
-    assert results.failed == 0
+    for module, examples in ((_constraints, 1), (cases_module, 2)):
+        results = doctest.testmod(module, raise_on_error=False)
+        assert results.attempted >= examples
+        assert results.failed == 0

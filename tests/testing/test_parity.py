@@ -13,7 +13,8 @@ from botocore import xform_name
 from botocore.exceptions import ClientError
 
 from orgconfig.testing import Sandbox, sandbox
-from orgconfig.testing._constraints import SUPPORTED_OPERATIONS, ConstraintCase, constraint_cases
+from orgconfig.testing._constraints import SUPPORTED_OPERATIONS
+from tests.testing.constraint_cases import ConstraintCase, constraint_cases
 
 REGION = "us-east-1"
 VALIDATION_CODES = frozenset(

@@ -71,12 +71,19 @@ What you get
   you (``sb.clock.advance(600)``, or ``sb.clock.sleep`` in place of ``time.sleep``). A script
   that sleeps with :func:`time.sleep` waits for real and sees no simulated time pass.
 * **Faults**, seeded and repeatable (:meth:`Sandbox.faults`): throttling and 5xx answers that
-  botocore retries as it would against AWS, latency in virtual time, and the documented
-  delegated-administrator quirk of an aggregate status stuck in progress.
+  botocore retries as it would against AWS, lost answers (the request is applied, then answered
+  with a 5xx, so botocore retries it: ``lost_response_rate=``, or
+  :meth:`Sandbox.lose_next_response` for the next request of one operation), latency in virtual
+  time, and the documented delegated-administrator quirk of an aggregate status stuck in
+  progress.
 * **Counting**: :attr:`Sandbox.api_calls` counts requests per operation, retries included.
 * **Identities**: :attr:`Sandbox.session` (management), :meth:`Sandbox.session_for` (any account,
   in the organization or not), :meth:`Sandbox.as_delegated_admin` (registers the account and
-  returns its session; at most three, as in AWS), :meth:`Sandbox.client`.
+  returns its session; at most three, as in AWS), :meth:`Sandbox.client`. Sessions you build
+  yourself with ``sts.assume_role`` into a member's ``OrganizationAccountAccessRole`` act as
+  that member in every service and every sandbox region.
+* **Scale**: start-up grows linearly with the number of accounts (5,000 start in seconds), and
+  status reads do not walk every account: a status filter or a page reads only what it returns.
 
 Describe calls list packs and rules in creation order; detailed statuses list accounts in the
 order they joined the organization (the management account first).
@@ -114,7 +121,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from orgconfig.testing._backend import OPERATIONS, Quotas
+    from orgconfig.testing._kinds import OPERATIONS, Quotas
     from orgconfig.testing._sandbox import Sandbox, sandbox
     from orgconfig.testing._vclock import VirtualClock
 
@@ -123,8 +130,8 @@ __all__ = ["OPERATIONS", "Quotas", "Sandbox", "VirtualClock", "sandbox"]
 # The names are imported on first use, so that importing the pytest plugin (which pytest does in
 # every session, through the entry point) costs nothing and does not need moto installed.
 _WHERE = {
-    "OPERATIONS": "orgconfig.testing._backend",
-    "Quotas": "orgconfig.testing._backend",
+    "OPERATIONS": "orgconfig.testing._kinds",
+    "Quotas": "orgconfig.testing._kinds",
     "Sandbox": "orgconfig.testing._sandbox",
     "sandbox": "orgconfig.testing._sandbox",
     "VirtualClock": "orgconfig.testing._vclock",

@@ -1,15 +1,15 @@
 """The public sandbox: an AWS Organization on moto, with AWS Config's organization APIs simulated.
 
-See :mod:`orgconfig.testing` for the user documentation. This module builds the organization
-(through moto's Organizations API), the configuration recorders (in moto's Config backend), and
-wires the simulated service (:mod:`._backend`) to botocore (:mod:`._seam`) and to the virtual
-clock (:mod:`._vclock`) for the length of a ``with`` block.
+See :mod:`orgconfig.testing` for the user documentation. This module builds the organization and
+the configuration recorders (through :mod:`._moto`, the one adapter to moto), and wires the
+simulated service (:mod:`._service`) to botocore (:mod:`._seam`), to the identities that call it
+(:mod:`._identities`) and to the virtual clock (:mod:`._vclock`) for the length of a ``with``
+block.
 
 What the simulated service reads from moto, at request time, so that a test's own calls to
-Organizations, IAM, S3 or Config are honoured:
+Organizations, IAM, S3 or Config are honoured (:class:`._moto.MotoWorld`):
 
-* the caller's organization, its feature set and its accounts (``describe_organization`` and the
-  account list of moto's Organizations backend);
+* the caller's organization, its feature set and its accounts;
 * the delegated administrators registered for ``config-multiaccountsetup.amazonaws.com``;
 * whether an account has a configuration recorder in a region (moto's Config backend);
 * conformance pack templates in S3 (read with an ordinary S3 client acting as the caller).
@@ -19,37 +19,22 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import json
 import os
-import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, overload
-from unittest import mock
 
 import boto3
-import botocore.loaders
-import botocore.session
-from botocore.exceptions import ClientError
-from moto import mock_aws
-from moto.config.models import config_backends
-from moto.iam.models import get_account_id_from
-from moto.moto_api._internal import mock_random
-from moto.organizations.exceptions import AWSOrganizationsNotInUseException
-from moto.organizations.models import FakeDelegatedAdministrator, organizations_backends
 
-from orgconfig._clock import use_clock
-from orgconfig.testing import _seam
-from orgconfig.testing._backend import (
-    CONFIG_SERVICE_PRINCIPAL,
-    DEFAULT_FAILURE_CODE,
-    Backend,
-    OrgView,
-    Quotas,
-)
+from orgconfig._clock import install_clock
+from orgconfig.testing import _moto, _seam
 from orgconfig.testing._constraints import validate_request
 from orgconfig.testing._errors import ServiceError
+from orgconfig.testing._identities import MANAGEMENT_ACCESS_KEY, Identities
+from orgconfig.testing._kinds import CONFIG_SERVICE_PRINCIPAL, OPERATIONS, Quotas
+from orgconfig.testing._service import Service
+from orgconfig.testing._timeline import DEFAULT_FAILURE_CODE
 from orgconfig.testing._vclock import DEFAULT_START, VirtualClock, patch_botocore_sleep
 
 if TYPE_CHECKING:
@@ -65,97 +50,10 @@ MAX_DELEGATED_ADMINISTRATORS = 3
 
 FeatureSet = Literal["ALL", "CONSOLIDATED_BILLING"]
 
-_MANAGEMENT_ACCESS_KEY = "AKIAORGCONFIGSANDBOX0"
-_SECRET = "orgconfig-sandbox-secret-key"
-_MEMBER_ROLE = "OrganizationAccountAccessRole"
-_RECORDER_ROLE = (
-    "arn:aws:iam::{account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
-)
-_SLR_PATH = f"/aws-service-role/{CONFIG_SERVICE_PRINCIPAL}/"
-_SLR_NAME = "AWSServiceRoleForConfigMultiAccountSetup"
-_SLR_TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": CONFIG_SERVICE_PRINCIPAL},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-)
-# Principals AWS lets an organization delegate for AWS Config: the organization APIs' own, and
-# config.amazonaws.com (aggregators), which AWS's setup guide registers too; moto knows only
-# the first, so the sandbox extends moto's list while it runs.
-_CONFIG_DELEGATION_PRINCIPALS = (CONFIG_SERVICE_PRINCIPAL, "config.amazonaws.com")
 _TOO_MANY_ADMINS = (
     "You attempted to register more delegated administrators than allowed for the service "
     "principal."
 )
-
-
-class _MotoWorld:
-    """The simulated service's view of moto: organization, accounts, recorders, S3, IAM."""
-
-    def __init__(self, sandbox: Sandbox) -> None:
-        self._sandbox = sandbox
-
-    def organization_of(self, account_id: str) -> OrgView | None:
-        try:
-            described = organizations_backends[account_id]["aws"].describe_organization()
-        except AWSOrganizationsNotInUseException:
-            return None
-        org = described["Organization"]
-        return OrgView(org["Id"], org["MasterAccountId"], org["FeatureSet"])
-
-    @staticmethod
-    def _management_backend(org: OrgView) -> Any:
-        return organizations_backends[org.management_account_id]["aws"]
-
-    def delegated_admins(self, org: OrgView) -> frozenset[str]:
-        listed = self._management_backend(org).list_delegated_administrators(
-            ServicePrincipal=CONFIG_SERVICE_PRINCIPAL
-        )
-        return frozenset(admin["Id"] for admin in listed["DelegatedAdministrators"])
-
-    def accounts(self, org: OrgView) -> list[tuple[str, str]]:
-        described = (a.describe() for a in self._management_backend(org).accounts)
-        return [(d["Id"], d.get("State") or d["Status"]) for d in described]
-
-    def has_recorder(self, account_id: str, region: str) -> bool:
-        regions = config_backends[account_id]
-        if region not in regions.regions:
-            return False
-        return bool(regions[region].recorders)
-
-    def read_s3_object(self, account_id: str, region: str, uri: str) -> bytes:
-        bucket, _, key = uri[len("s3://") :].partition("/")
-        s3 = self._sandbox.client("s3", region=region, account_id=account_id)
-        try:
-            body: bytes = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
-        except ClientError as e:
-            error = e.response.get("Error", {})
-            raise ServiceError(
-                "OrganizationConformancePackTemplateValidationException",
-                f"Unable to read the template from {uri}: {error.get('Code', 'Error')}: "
-                f"{error.get('Message', '')}".rstrip(": "),
-            ) from e
-        return body
-
-    def enable_trusted_access(self, org: OrgView, caller: str, region: str) -> None:
-        organizations = self._sandbox.client("organizations", account_id=org.management_account_id)
-        organizations.enable_aws_service_access(ServicePrincipal=CONFIG_SERVICE_PRINCIPAL)
-        iam = self._sandbox.client("iam", account_id=caller)
-        if not iam.list_roles(PathPrefix=_SLR_PATH)["Roles"]:
-            # Created under AWS's own name for this role (moto would name it after the
-            # principal), so that prerequisite checks looking it up by name find it.
-            iam.create_role(
-                Path=_SLR_PATH,
-                RoleName=_SLR_NAME,
-                AssumeRolePolicyDocument=_SLR_TRUST,
-                Description="Service-linked role for AWS Config multi-account setup",
-            )
 
 
 class Sandbox:
@@ -216,21 +114,15 @@ class Sandbox:
         self._start_time = start
         self._stack: contextlib.ExitStack | None = None
         self._used = False
-        self._lock = threading.Lock()
-        self._credentials: dict[str, tuple[str, str, str | None]] = {}
-        self._sessions: dict[tuple[str, str], boto3.Session] = {}
-        self._clients: dict[tuple[str, str, str], Any] = {}
-        self._client_lock = threading.RLock()
-        self._key_accounts: dict[str, str] = {}
-        self._management_account_id = ""
+        self._identities = Identities(self._regions[0])
         self._member_account_ids: list[str] = []
         self._organization_id: str | None = None
         self._root_id: str | None = None
         self._ou_ids: dict[str, str] = {}
         self._ou_members: dict[str, list[str]] = {}
         self._clock = VirtualClock(start)
-        self._backend = Backend(
-            _MotoWorld(self),
+        self._backend = Service(
+            _moto.MotoWorld(self.client),
             self._clock,
             seed=seed,
             quotas=self._quotas,
@@ -252,14 +144,7 @@ class Sandbox:
         stack = contextlib.ExitStack()
         try:
             _seam.install()
-            stack.enter_context(mock_aws())
-            supported = FakeDelegatedAdministrator.SUPPORTED_SERVICES
-            extra = [p for p in _CONFIG_DELEGATION_PRINCIPALS if p not in supported]
-            stack.enter_context(
-                mock.patch.object(
-                    FakeDelegatedAdministrator, "SUPPORTED_SERVICES", [*supported, *extra]
-                )
-            )
+            stack.enter_context(_moto.patched())
             stack.enter_context(_environment({"AWS_DEFAULT_REGION": self._regions[0]}))
             self._build()
             backend = self._backend
@@ -268,16 +153,16 @@ class Sandbox:
                 handle=lambda op, params, account, region: backend.handle(
                     op, params, account_id=account, region=region
                 ),
-                serves=self._serves,
-                resolve_account=self._account_of_key,
+                serves=self._backend.serves,
+                resolve_account=self._identities.account_of_key,
                 validate=_validate,
                 organizations_guard=self._guard_organizations,
-                on_latency=self._clock.advance,
+                on_latency=self._clock.sleep,
             )
             self._seam = seam
             _seam.activate(seam)
             stack.callback(_seam.deactivate, seam)
-            stack.enter_context(use_clock(self._clock))
+            stack.enter_context(install_clock(self._clock))
             stack.enter_context(patch_botocore_sleep(self._clock))
         except BaseException:
             stack.close()
@@ -310,7 +195,7 @@ class Sandbox:
         """Stop a sandbox started with :meth:`start` (harmless when already stopped)."""
         self.__exit__(None, None, None)
 
-    def _running(self) -> tuple[Backend, _seam.Seam]:
+    def _running(self) -> tuple[Service, _seam.Seam]:
         if self._stack is None or self._seam is None:
             raise RuntimeError(
                 "the sandbox is not running: use it in a `with` block or call start()"
@@ -320,44 +205,31 @@ class Sandbox:
     def _build(self) -> None:
         # moto draws every identifier (account ids included) from one generator: seeding it
         # makes the organization the same on every run with the same seed.
-        mock_random.seed(self._seed)
-        management = self._management_session(self._regions[0])
-        orgs = management.client("organizations")
+        _moto.seed(self._seed)
+        management = self._identities.management_session()
         if self._feature_set is None:
-            self._management_account_id = get_account_id_from(_MANAGEMENT_ACCESS_KEY)
+            management_id = _moto.account_of_key(MANAGEMENT_ACCESS_KEY)
         else:
+            orgs = management.client("organizations")
             org = orgs.create_organization(FeatureSet=self._feature_set)["Organization"]
-            self._management_account_id = org["MasterAccountId"]
+            management_id = org["MasterAccountId"]
             self._organization_id = org["Id"]
             self._root_id = orgs.list_roots()["Roots"][0]["Id"]
-        self._key_accounts[_MANAGEMENT_ACCESS_KEY] = self._management_account_id
-        self._sessions[(self._management_account_id, self._regions[0])] = management
-        for index in range(self._accounts):
-            status = orgs.create_account(
-                AccountName=f"member-{index:03d}", Email=f"member-{index:03d}@example.com"
-            )["CreateAccountStatus"]
-            self._member_account_ids.append(status["AccountId"])
-        placed = 0
-        for ou_name, count in self._ous.items():
-            assert self._root_id is not None  # checked in __init__: OUs need an organization
-            ou_id = orgs.create_organizational_unit(ParentId=self._root_id, Name=ou_name)[
-                "OrganizationalUnit"
-            ]["Id"]
-            self._ou_ids[ou_name] = ou_id
-            members = self._member_account_ids[placed : placed + count]
-            for account_id in members:
-                orgs.move_account(
-                    AccountId=account_id, SourceParentId=self._root_id, DestinationParentId=ou_id
-                )
-            self._ou_members[ou_name] = list(members)
-            placed += count
+            names = [f"member-{index:03d}" for index in range(self._accounts)]
+            members, self._ou_ids = _moto.build_organization(orgs, names, list(self._ous.items()))
+            self._member_account_ids = members
+            placed = 0
+            for ou_name, count in self._ous.items():
+                self._ou_members[ou_name] = members[placed : placed + count]
+                placed += count
+        self._identities.set_management(management_id, management)
         for account_id in self._recorder_accounts():
             self.add_recorder(account_id)
 
     def _recorder_accounts(self) -> list[str]:
         wanted: list[str] = []
         if self._management_recorder:
-            wanted.append(self._management_account_id)
+            wanted.append(self._identities.management_account_id)
         if self._recorders is True:
             wanted.extend(self._member_account_ids)
         elif self._recorders is not False:
@@ -369,19 +241,6 @@ class Sandbox:
         return wanted
 
     # -- identities ----------------------------------------------------------------------------
-
-    def _management_session(self, region: str) -> boto3.Session:
-        return _new_session(_MANAGEMENT_ACCESS_KEY, _SECRET, None, region)
-
-    def _account_of_key(self, access_key: str) -> str:
-        with self._lock:
-            known = self._key_accounts.get(access_key)
-        if known is not None:
-            return known
-        account_id: str = get_account_id_from(access_key)
-        with self._lock:
-            self._key_accounts[access_key] = account_id
-        return account_id
 
     def session_for(self, account_id: str, region: str | None = None) -> boto3.Session:
         """Return a boto3 Session acting as ``account_id`` (in the organization or not).
@@ -397,41 +256,12 @@ class Sandbox:
             outsider.client("config").describe_organization_config_rules()  # access denied
         """
         self._running()
-        region = region or self._regions[0]
-        with self._lock:
-            cached = self._sessions.get((account_id, region))
-        if cached is not None:
-            return cached
-        if account_id == self._management_account_id:
-            session = self._management_session(region)
-        else:
-            credentials = self._assume(account_id, region)
-            session = _new_session(*credentials, region)
-        with self._lock:
-            return self._sessions.setdefault((account_id, region), session)
-
-    def _assume(self, account_id: str, region: str) -> tuple[str, str, str | None]:
-        with self._lock:
-            credentials = self._credentials.get(account_id)
-        if credentials is not None:
-            return credentials
-        assumed = self.client("sts", region=region).assume_role(
-            RoleArn=f"arn:aws:iam::{account_id}:role/{_MEMBER_ROLE}",
-            RoleSessionName="orgconfig-sandbox",
-        )["Credentials"]
-        credentials = (
-            assumed["AccessKeyId"],
-            assumed["SecretAccessKey"],
-            assumed.get("SessionToken"),
-        )
-        with self._lock:
-            self._key_accounts[credentials[0]] = account_id
-            return self._credentials.setdefault(account_id, credentials)
+        return self._identities.session_for(account_id, region)
 
     @property
     def session(self) -> boto3.Session:
         """A boto3 Session acting as the management account, in the first region."""
-        return self.session_for(self._management_account_id)
+        return self.session_for(self._identities.management_account_id)
 
     @overload
     def client(
@@ -465,16 +295,8 @@ class Sandbox:
 
             config = sb.client("config", region="eu-west-1")
         """
-        account_id = account_id or self.management_account_id
-        key = (service, account_id, region or self._regions[0])
-        # boto3 sessions are not safe to create clients from in several threads at once.
-        with self._client_lock:
-            client = self._clients.get(key)
-            if client is None:
-                session = self.session_for(account_id, region)
-                client = session.client(service)  # type: ignore[call-overload]  # any service
-                self._clients[key] = client
-            return client
+        self._running()
+        return self._identities.client(service, region, account_id)
 
     def as_delegated_admin(self, account_id: str) -> boto3.Session:
         """Register ``account_id`` as a delegated administrator for AWS Config; return its Session.
@@ -503,7 +325,7 @@ class Sandbox:
     def management_account_id(self) -> str:
         """The management account (moto's default account, 123456789012, unless configured)."""
         self._running()
-        return self._management_account_id
+        return self._identities.management_account_id
 
     @property
     def member_account_ids(self) -> list[str]:
@@ -563,11 +385,7 @@ class Sandbox:
     def add_recorder(self, account_id: str, region: str | None = None) -> None:
         """Give ``account_id`` a configuration recorder in ``region`` (None: sandbox regions)."""
         for name in (region,) if region else self._regions:
-            config = config_backends[account_id][name]
-            if not config.recorders:
-                config.put_configuration_recorder(
-                    {"name": "default", "roleARN": _RECORDER_ROLE.format(account=account_id)}
-                )
+            _moto.add_recorder(account_id, name)
 
     def remove_recorder(self, account_id: str, region: str | None = None) -> None:
         """Delete ``account_id``'s configuration recorders in ``region`` (None: sandbox regions).
@@ -577,9 +395,7 @@ class Sandbox:
         """
         self._running()
         for name in (region,) if region else self._regions:
-            config = config_backends[account_id][name]
-            for recorder_name in list(config.recorders):
-                config.delete_configuration_recorder(recorder_name)
+            _moto.remove_recorders(account_id, name)
 
     def suspend_account(self, account_id: str) -> None:
         """Close ``account_id`` through Organizations: it becomes SUSPENDED; deployments fail."""
@@ -593,7 +409,7 @@ class Sandbox:
         Each account's deployment lasts ``seconds`` plus a deterministic jitter of up to
         ``deploy_jitter`` (a fraction, 0.1 by default) of it.
         """
-        self._running()[0].set_deploy_duration(seconds, account_id)
+        self._running()[0].timeline.set_deploy_duration(seconds, account_id)
 
     def fail_account(
         self,
@@ -608,11 +424,11 @@ class Sandbox:
         default when None) in the detailed status. ``times`` limits how many deployments fail
         (None: all, until :meth:`clear_failures`).
         """
-        self._running()[0].fail_account(account_id, error_code, error_message, times)
+        self._running()[0].timeline.fail_account(account_id, error_code, error_message, times)
 
     def clear_failures(self, account_id: str | None = None) -> None:
         """Undo :meth:`fail_account` for ``account_id`` (None: every account)."""
-        self._running()[0].clear_failures(account_id)
+        self._running()[0].timeline.clear_failures(account_id)
 
     def faults(
         self,
@@ -620,39 +436,61 @@ class Sandbox:
         server_error_rate: float = 0.0,
         stuck_aggregate_status: bool = False,
         latency: float = 0.0,
+        lost_response_rate: float = 0.0,
     ) -> None:
         """Inject faults into the simulated service (each call replaces the previous settings).
 
         Args:
             throttle_rate: share of requests answered ``ThrottlingException`` (HTTP 400).
             server_error_rate: share answered ``InternalFailure`` (500) or
-                ``ServiceUnavailable`` (503).
+                ``ServiceUnavailable`` (503), without being applied.
             stuck_aggregate_status: deployments started from now on keep their aggregate status
                 ``*_IN_PROGRESS`` after every account finished (a quirk AWS documents for
                 delegated administrators); the detailed status stays truthful.
             latency: virtual seconds that pass for every request.
+            lost_response_rate: share of requests that are applied and then answered
+                ``InternalFailure`` (500) instead of their answer, as when AWS applied a put
+                and the answer was lost; botocore retries them. See also
+                :meth:`lose_next_response`.
 
         The draws are seeded with the sandbox's seed: the same seed and the same calls give the
         same faults.
+
+        Example::
+
+            sb.faults(throttle_rate=0.2, lost_response_rate=0.05)
         """
         backend, seam = self._running()
         seam.faults.configure(
-            throttle_rate=throttle_rate, server_error_rate=server_error_rate, latency=latency
+            throttle_rate=throttle_rate,
+            server_error_rate=server_error_rate,
+            latency=latency,
+            lost_response_rate=lost_response_rate,
         )
-        backend.set_stuck_aggregate_status(stuck_aggregate_status)
+        backend.timeline.set_stuck_aggregate_status(stuck_aggregate_status)
+
+    def lose_next_response(self, operation: str, times: int = 1) -> None:
+        """Apply the next ``times`` requests of ``operation``, then answer each with a 5xx.
+
+        The service acts on the request (a put starts its deployment) and the caller gets
+        ``InternalFailure`` (HTTP 500) instead of the answer, so botocore retries it, as it
+        would when AWS applied a request whose answer was lost. Requests refused by the service
+        (``ResourceInUseException``...) keep their answer and do not count. Adds to what
+        :meth:`faults` sets, and is not reset by it.
+
+        Example::
+
+            sb.lose_next_response("PutOrganizationConformancePack")
+            config.put_organization_conformance_pack(...)   # applied; the retry meets
+                                                            # ResourceInUseException
+        """
+        if operation not in OPERATIONS:
+            raise ValueError(
+                f"{operation!r} is not an operation the sandbox serves: {sorted(OPERATIONS)}"
+            )
+        self._running()[1].faults.lose_next(operation, times)
 
     # -- seam callbacks ----------------------------------------------------------------------
-
-    def _serves(
-        self, operation: str, params: Mapping[str, Any]
-    ) -> Literal["answer", "check"] | None:
-        backend = self._running()[0]
-        if operation not in backend.operations:
-            return None
-        if operation in ("ListTagsForResource", "TagResource", "UntagResource"):
-            arn = params.get("ResourceArn")
-            return "answer" if isinstance(arn, str) and backend.owns_arn(arn) else "check"
-        return "answer"
 
     def _guard_organizations(
         self, account_id: str, operation: str, params: Mapping[str, Any]
@@ -661,7 +499,7 @@ class Sandbox:
             return
         if params.get("ServicePrincipal") != CONFIG_SERVICE_PRINCIPAL:
             return
-        world = _MotoWorld(self)
+        world = self._backend.world
         org = world.organization_of(account_id)
         if org is None or org.management_account_id != account_id:
             return
@@ -679,26 +517,6 @@ class Sandbox:
             f"Sandbox({state}, accounts={self._accounts}, regions={self._regions!r}, "
             f"seed={self._seed})"
         )
-
-
-_LOADER = botocore.loaders.create_loader()
-
-
-def _new_session(key: str, secret: str, token: str | None, region: str) -> boto3.Session:
-    """Return a boto3 Session with these credentials, sharing one loader of botocore's models.
-
-    Every session otherwise reads and parses the service models again (tens of milliseconds a
-    client); sharing the loader makes sandboxes cheap to start.
-    """
-    core = botocore.session.get_session()
-    core.register_component("data_loader", _LOADER)
-    return boto3.Session(
-        aws_access_key_id=key,
-        aws_secret_access_key=secret,
-        aws_session_token=token,
-        region_name=region,
-        botocore_session=core,
-    )
 
 
 def _validate(operation: str, params: Mapping[str, Any]) -> None:

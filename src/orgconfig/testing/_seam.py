@@ -55,9 +55,9 @@ from typing import Any, Literal, Protocol
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.compat import HTTPHeaders
 from botocore.handlers import BUILTIN_HANDLERS
-from moto.core.models import botocore_stubber
 
 from orgconfig.testing._errors import ServiceError
+from orgconfig.testing._moto import STUBBER
 
 __all__ = ["Faults", "Responder", "Seam", "activate", "active", "deactivate", "install"]
 
@@ -108,7 +108,7 @@ def install() -> None:
             if entry in BUILTIN_HANDLERS:
                 continue
             position = next(
-                (i for i, e in enumerate(BUILTIN_HANDLERS) if e[1] is botocore_stubber),
+                (i for i, e in enumerate(BUILTIN_HANDLERS) if e[1] is STUBBER),
                 len(BUILTIN_HANDLERS),
             )
             BUILTIN_HANDLERS.insert(position, entry)
@@ -147,24 +147,52 @@ class _Body(io.BytesIO):
             yield data
 
 
+_INTERNAL_FAILURE = (
+    "The request processing has failed because of an unknown error, exception or failure."
+)
+_UNAVAILABLE = "The request has failed due to a temporary failure of the server."
+
+
 class Faults:
-    """Seeded, deterministic fault injection: throttling, 5xx answers, latency.
+    """Seeded, deterministic fault injection: throttling, 5xx answers, lost answers, latency.
 
     Each served request draws one number from a generator seeded with the sandbox's seed: below
     ``throttle_rate`` it is throttled; below ``throttle_rate + server_error_rate`` it gets a server
-    error (``InternalFailure``/500 or ``ServiceUnavailable``/503, drawn too). ``latency`` seconds
-    of virtual time pass for every served request.
+    error (``InternalFailure``/500 or ``ServiceUnavailable``/503, drawn too). Neither is applied.
+    A request that was applied may then lose its answer: the operations named by
+    :meth:`lose_next` first, then a draw below ``lost_response_rate``; the caller gets
+    ``InternalFailure``/500 instead of the answer, as when AWS applied a request and the answer
+    was lost on the way (botocore retries it). ``latency`` seconds of virtual time pass for every
+    served request.
     """
 
     def __init__(self, seed: int) -> None:
         self._rng = random.Random(f"orgconfig-sandbox-faults:{seed}")
+        self._lost_rng = random.Random(f"orgconfig-sandbox-lost-responses:{seed}")
+        self._lock = threading.Lock()
+        self._lose: collections.Counter[str] = collections.Counter()
         self.throttle_rate = 0.0
         self.server_error_rate = 0.0
+        self.lost_response_rate = 0.0
         self.latency = 0.0
 
-    def configure(self, *, throttle_rate: float, server_error_rate: float, latency: float) -> None:
-        """Set the fault rates (each 0 to 1, together at most 1) and the latency (seconds)."""
-        rates = (("throttle_rate", throttle_rate), ("server_error_rate", server_error_rate))
+    def configure(
+        self,
+        *,
+        throttle_rate: float,
+        server_error_rate: float,
+        latency: float,
+        lost_response_rate: float = 0.0,
+    ) -> None:
+        """Set the fault rates and the latency (seconds).
+
+        Each rate is 0 to 1; throttling and server errors together at most 1.
+        """
+        rates = (
+            ("throttle_rate", throttle_rate),
+            ("server_error_rate", server_error_rate),
+            ("lost_response_rate", lost_response_rate),
+        )
         for name, value in rates:
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {value!r}")
@@ -172,31 +200,41 @@ class Faults:
             raise ValueError("throttle_rate + server_error_rate cannot exceed 1")
         if latency < 0:
             raise ValueError(f"latency must be >= 0 seconds, got {latency!r}")
-        self.throttle_rate = throttle_rate
-        self.server_error_rate = server_error_rate
-        self.latency = latency
+        with self._lock:
+            self.throttle_rate = throttle_rate
+            self.server_error_rate = server_error_rate
+            self.lost_response_rate = lost_response_rate
+            self.latency = latency
+
+    def lose_next(self, operation: str, times: int = 1) -> None:
+        """Lose the answers of the next ``times`` applied requests of ``operation``."""
+        if times < 1:
+            raise ValueError(f"times must be at least 1, got {times!r}")
+        with self._lock:
+            self._lose[operation] += times
 
     def draw(self) -> ServiceError | None:
-        """Return the fault for the next request, or None."""
-        if not (self.throttle_rate or self.server_error_rate):
+        """Return the fault for the next request (before it is applied), or None."""
+        with self._lock:
+            if not (self.throttle_rate or self.server_error_rate):
+                return None
+            draw = self._rng.random()
+            if draw < self.throttle_rate:
+                return ServiceError("ThrottlingException", "Rate exceeded", 400)
+            if draw < self.throttle_rate + self.server_error_rate:
+                if self._rng.random() < 0.5:
+                    return ServiceError("InternalFailure", _INTERNAL_FAILURE, 500)
+                return ServiceError("ServiceUnavailable", _UNAVAILABLE, 503)
             return None
-        draw = self._rng.random()
-        if draw < self.throttle_rate:
-            return ServiceError("ThrottlingException", "Rate exceeded", 400)
-        if draw < self.throttle_rate + self.server_error_rate:
-            if self._rng.random() < 0.5:
-                return ServiceError(
-                    "InternalFailure",
-                    "The request processing has failed because of an unknown error, exception "
-                    "or failure.",
-                    500,
-                )
-            return ServiceError(
-                "ServiceUnavailable",
-                "The request has failed due to a temporary failure of the server.",
-                503,
-            )
-        return None
+
+    def lost(self, operation: str) -> ServiceError | None:
+        """Return the error that replaces the answer of an applied ``operation``, or None."""
+        with self._lock:
+            if self._lose[operation] > 0:
+                self._lose[operation] -= 1
+            elif not self.lost_response_rate or self._lost_rng.random() >= self.lost_response_rate:
+                return None
+        return ServiceError("InternalFailure", _INTERNAL_FAILURE, 500)
 
 
 class Seam:
@@ -293,6 +331,9 @@ class Seam:
             account_id, region = self._caller(request)
             self._validate(operation, params)
             result = self._handle(operation, params, account_id, region)
+            lost = self.faults.lost(operation)
+            if lost is not None:
+                raise lost  # applied, but the caller never sees the answer
         except ServiceError as e:
             return self._error(request.url or "", e)
         return self._response(request.url or "", 200, result)

@@ -13,8 +13,10 @@ import pytest
 from botocore.exceptions import ClientError
 
 from orgconfig.testing import OPERATIONS, Quotas, Sandbox, VirtualClock, sandbox
-from orgconfig.testing._backend import Backend, World, _decode_token, _encode_token
 from orgconfig.testing._errors import ServiceError
+from orgconfig.testing._kinds import World
+from orgconfig.testing._paging import _decode_token, _encode_token
+from orgconfig.testing._service import Service
 
 RULE: Any = {"RuleIdentifier": "S3_BUCKET_VERSIONING_ENABLED"}
 TEMPLATE = """\
@@ -1004,7 +1006,7 @@ def test_regions_moto_does_not_know_have_no_recorders(org_sandbox: Sandbox) -> N
 
 def test_unknown_operations_are_refused() -> None:
     """The backend refuses an operation it does not implement."""
-    backend = Backend(cast("World", object()), VirtualClock())
+    backend = Service(cast("World", object()), VirtualClock())
     with pytest.raises(ServiceError) as caught:
         backend.handle("PutConfigRule", {}, account_id="123456789012", region="us-east-1")
     assert (caught.value.code, caught.value.message) == (
@@ -1033,12 +1035,12 @@ def test_tokens_with_bad_offsets_are_refused(offset: object) -> None:
 )
 def test_only_organization_arns_are_the_backends(arn: str) -> None:
     """Tagging calls are answered only for organization pack and rule ARNs."""
-    assert not Backend(cast("World", object()), VirtualClock()).owns_arn(arn)
+    assert not Service(cast("World", object()), VirtualClock()).owns_arn(arn)
 
 
 def test_the_backend_answers_the_eleven_operations_and_tagging() -> None:
     """The operations the backend answers are the eleven organization ones plus tagging."""
-    backend = Backend(cast("World", object()), VirtualClock())
+    backend = Service(cast("World", object()), VirtualClock())
     tagging = {"ListTagsForResource", "TagResource", "UntagResource"}
     assert len(OPERATIONS) == 11
     assert backend.operations == OPERATIONS | tagging

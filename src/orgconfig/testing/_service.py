@@ -1,6 +1,6 @@
-"""The simulated AWS Config organization service: packs and rules, their deployments, in time.
+"""The simulated AWS Config organization service: requests in, answers out.
 
-:class:`Backend` holds the state of every organization conformance pack and organization Config
+:class:`Service` holds the state of every organization conformance pack and organization Config
 rule, per owner account (the management account or a delegated administrator) and per region,
 and answers the eleven organization operations (plus tagging of their ARNs) with the dictionaries
 AWS Config would put on the wire. It knows nothing about HTTP or botocore: the seam
@@ -33,170 +33,37 @@ Modelled behaviour, in the service's words where the documentation has them:
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import json
 import random
 import string
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 import attrs
 
 from orgconfig.errors import TemplateError
 from orgconfig.templates import Template
-from orgconfig.testing._constraints import ORGANIZATION_OPERATIONS, TAG_OPERATIONS
+from orgconfig.testing._constraints import TAG_OPERATIONS
 from orgconfig.testing._errors import ServiceError
+from orgconfig.testing._kinds import (
+    PACK,
+    RULE,
+    RULE_METADATA_FIELDS,
+    Kind,
+    KindName,
+    OrgView,
+    Quotas,
+    World,
+    parse_arn,
+)
+from orgconfig.testing._paging import page as page_of
+from orgconfig.testing._paging import with_token
+from orgconfig.testing._timeline import Action, Run, Timeline
 from orgconfig.testing._vclock import VirtualClock
 
-__all__ = [
-    "CONFIG_SERVICE_PRINCIPAL",
-    "OPERATIONS",
-    "Backend",
-    "OrgView",
-    "Quotas",
-    "World",
-]
+__all__ = ["Service"]
 
-CONFIG_SERVICE_PRINCIPAL = "config-multiaccountsetup.amazonaws.com"
-"""The service principal of AWS Config's organization features (trusted access, admins)."""
-
-DEFAULT_PAGE_SIZE = 100
 _SUFFIX_ALPHABET = string.ascii_lowercase + string.digits
-
-Action = Literal["CREATE", "UPDATE", "DELETE"]
-KindName = Literal["pack", "rule"]
-
-
-@attrs.frozen
-class Quotas:
-    """Service quotas the sandbox enforces; the defaults are AWS Config's published limits.
-
-    Attributes:
-        conformance_packs: organization conformance packs per owner account (management account
-            or delegated administrator) and region (AWS: 50).
-        config_rules: organization Config rules per owner account and region (AWS: 150).
-        rules_per_pack: Config rules in one conformance pack template (AWS: 130, which is
-            also the most the template parser accepts: this quota can only lower it).
-
-    Example::
-
-        with sandbox(quotas=Quotas(conformance_packs=2)) as sb:
-            ...   # the third pack gives MaxNumberOfOrganizationConformancePacksExceededException
-    """
-
-    conformance_packs: int = attrs.field(default=50, validator=attrs.validators.ge(0))
-    config_rules: int = attrs.field(default=150, validator=attrs.validators.ge(0))
-    rules_per_pack: int = attrs.field(
-        default=130, validator=[attrs.validators.ge(1), attrs.validators.le(130)]
-    )
-
-
-@attrs.frozen
-class OrgView:
-    """What the backend needs to know about the organization a caller belongs to."""
-
-    organization_id: str
-    management_account_id: str
-    feature_set: str
-
-
-class World(Protocol):
-    """Everything outside AWS Config that the simulated service consults (moto, in the sandbox)."""
-
-    def organization_of(self, account_id: str) -> OrgView | None:
-        """Return the organization ``account_id`` belongs to, or None."""
-        ...
-
-    def delegated_admins(self, org: OrgView) -> frozenset[str]:
-        """Return the accounts registered as delegated administrators for AWS Config."""
-        ...
-
-    def accounts(self, org: OrgView) -> Sequence[tuple[str, str]]:
-        """Return ``(account id, state)`` for every account of the organization, in join order."""
-        ...
-
-    def has_recorder(self, account_id: str, region: str) -> bool:
-        """Tell whether ``account_id`` has a configuration recorder in ``region``."""
-        ...
-
-    def read_s3_object(self, account_id: str, region: str, uri: str) -> bytes:
-        """Read ``s3://bucket/key`` as ``account_id``; raise ServiceError when it cannot be read."""
-        ...
-
-    def enable_trusted_access(self, org: OrgView, caller: str, region: str) -> None:
-        """Enable trusted access for AWS Config and create the caller's service-linked role."""
-        ...
-
-
-# -- the vocabulary of the two kinds --------------------------------------------------------
-
-
-@attrs.frozen
-class _Kind:
-    key: KindName
-    label: str
-    arn_type: str
-    member_prefix: str
-    member_name_max: int
-    name_field: str
-    names_field: str
-    no_such: str
-    no_such_message: str
-    quota_error: str
-    quota_message: str
-    detailed_status_field: str
-
-
-_PACK = _Kind(
-    key="pack",
-    label="organization conformance pack",
-    arn_type="organization-conformance-pack",
-    member_prefix="OrgConformsPack-",
-    member_name_max=256,
-    name_field="OrganizationConformancePackName",
-    names_field="OrganizationConformancePackNames",
-    no_such="NoSuchOrganizationConformancePackException",
-    no_such_message=(
-        "One or more organization conformance packs with specified names are not present. "
-        "Ensure your names are correct and try your request again later."
-    ),
-    quota_error="MaxNumberOfOrganizationConformancePacksExceededException",
-    quota_message=(
-        "You have reached the limit ({limit}) of the number of organization conformance packs "
-        "you can create in an account."
-    ),
-    detailed_status_field="Status",
-)
-
-_RULE = _Kind(
-    key="rule",
-    label="organization Config rule",
-    arn_type="organization-config-rule",
-    member_prefix="OrgConfigRule-",
-    member_name_max=64,
-    name_field="OrganizationConfigRuleName",
-    names_field="OrganizationConfigRuleNames",
-    no_such="NoSuchOrganizationConfigRuleException",
-    no_such_message=(
-        "One or more organization Config rules with specified names are not present. "
-        "Ensure your names are correct and try your request again later."
-    ),
-    quota_error="MaxNumberOfOrganizationConfigRulesExceededException",
-    quota_message=(
-        "You have reached the limit ({limit}) of the number of organization Config rules you can "
-        "create."
-    ),
-    detailed_status_field="MemberAccountRuleStatus",
-)
-
-_RULE_METADATA_FIELDS = (
-    "OrganizationManagedRuleMetadata",
-    "OrganizationCustomRuleMetadata",
-    "OrganizationCustomPolicyRuleMetadata",
-)
 
 # -- messages ------------------------------------------------------------------------------------
 
@@ -219,109 +86,25 @@ _IN_USE = {
     ),
     "rule": "The organization Config rule {name} is being {doing}. Try your request again later.",
 }
-_RECORDER_MISSING = (
-    "You must create a configuration recorder before you can create or update a Config rule."
-)
-_SUSPENDED = (
-    "AWS Config cannot deploy to account {account}: the account is {state} in AWS Organizations."
-)
-DEFAULT_FAILURE_CODE = "InsufficientPermissionsException"
-DEFAULT_FAILURE_MESSAGE = (
-    "AWS Config could not deploy to account {account}: the service-linked role was denied access. "
-    "Check the account's service control policies and try again."
-)
 
 
 # -- deployments -----------------------------------------------------------------------------
 
 
 @attrs.define
-class _AccountRun:
-    """One member account's part of a deployment."""
-
-    account_id: str
-    start: float
-    end: float
-    error_code: str | None = None
-    error_message: str | None = None
-
-    @property
-    def failed(self) -> bool:
-        return self.error_code is not None
-
-    def status(self, action: Action, now: float) -> str:
-        if now < self.end:
-            return f"{action}_IN_PROGRESS"
-        return f"{action}_FAILED" if self.failed else f"{action}_SUCCESSFUL"
-
-    def last_update(self, now: float) -> float:
-        return self.start if now < self.end else self.end
-
-
-@attrs.define
-class _Run:
-    """One deployment: a put (CREATE or UPDATE) or a delete, across the targeted accounts."""
-
-    action: Action
-    started: float
-    accounts: list[_AccountRun]
-    stuck: bool
-    end: float = attrs.field(init=False)
-
-    def __attrs_post_init__(self) -> None:
-        self.end = max((a.end for a in self.accounts), default=self.started)
-
-    def running(self, now: float) -> bool:
-        """Whether any targeted account is still deploying (whatever the aggregate says)."""
-        return now < self.end
-
-    def first_failure(self) -> _AccountRun | None:
-        return next((a for a in self.accounts if a.failed), None)
-
-    def aggregate(self, now: float) -> tuple[str, str | None, str | None, float]:
-        """Return (status, error code, error message, last update) as the status APIs show it."""
-        if self.stuck or self.running(now):
-            return f"{self.action}_IN_PROGRESS", None, None, self.started
-        failure = self.first_failure()
-        if failure is None:
-            return f"{self.action}_SUCCESSFUL", None, None, self.end
-        failed = sum(1 for a in self.accounts if a.failed)
-        message = (
-            f"{failure.error_message} ({failed} of {len(self.accounts)} member accounts failed; "
-            "see the detailed status of each account.)"
-        )
-        return f"{self.action}_FAILED", failure.error_code, message, self.end
-
-    def gone(self, now: float) -> bool:
-        """Whether a delete has finished everywhere with success (the resource no longer exists).
-
-        A stuck aggregate status does not keep a deleted resource alive: the quirk is about
-        what the status reports, not about what exists.
-        """
-        return self.action == "DELETE" and not self.running(now) and self.first_failure() is None
-
-
-@attrs.define
 class _Resource:
     """An organization conformance pack or rule, as stored for its owner and region."""
 
-    kind: _Kind
+    kind: Kind
     name: str
     arn: str
     member_name: str
     updated_at: float
     spec: dict[str, Any]
-    run: _Run
+    run: Run
     tags: dict[str, str] = attrs.field(factory=dict)
     policy_text: str | None = None
     excluded: frozenset[str] = frozenset()
-
-
-@attrs.define
-class _Failure:
-    code: str
-    message: str | None
-    remaining: int | None
 
 
 @attrs.define
@@ -331,15 +114,15 @@ class _Caller:
     org: OrgView
 
 
-class Backend:
-    """The state machine behind the sandbox: every pack and rule, every deployment, in time.
+class Service:
+    """The simulated service behind the sandbox: every pack and rule, and their deployments.
 
     Thread-safe: one lock guards all state, so users may call from several threads.
 
     Example::
 
-        backend = Backend(world, clock, seed=0)
-        backend.handle("DescribeOrganizationConfigRules", {}, account_id="123456789012",
+        service = Service(world, clock, seed=0)
+        service.handle("DescribeOrganizationConfigRules", {}, account_id="123456789012",
                        region="us-east-1")
     """
 
@@ -353,22 +136,15 @@ class Backend:
         deploy_duration: float = 60.0,
         deploy_jitter: float = 0.1,
     ) -> None:
-        if deploy_duration < 0:
-            raise ValueError(f"deploy_duration must be >= 0, got {deploy_duration!r}")
-        if not 0 <= deploy_jitter <= 1:
-            raise ValueError(f"deploy_jitter must be between 0 and 1, got {deploy_jitter!r}")
         self.world = world
         self.clock = clock
         self.seed = seed
         self.quotas = quotas or Quotas()
+        self.timeline = Timeline(
+            seed=seed, deploy_duration=deploy_duration, deploy_jitter=deploy_jitter
+        )
         self._lock = threading.RLock()
         self._rng = random.Random(f"orgconfig-sandbox-arns:{seed}")
-        self._default_duration = float(deploy_duration)
-        self._durations: dict[str, float] = {}
-        self._jitter = float(deploy_jitter)
-        self._failures: dict[str, _Failure] = {}
-        self._stuck = False
-        self._runs = 0
         self._state: dict[tuple[str, str, KindName], dict[str, _Resource]] = {}
         self._handlers: dict[str, Callable[[_Caller, Mapping[str, Any]], dict[str, Any]]] = {
             "PutOrganizationConformancePack": self._put_pack,
@@ -383,45 +159,6 @@ class Backend:
             "DeleteOrganizationConfigRule": self._delete_rule,
             "GetOrganizationCustomRulePolicy": self._custom_rule_policy,
         }
-
-    # -- controls used by the Sandbox ---------------------------------------------------------
-
-    def set_deploy_duration(self, seconds: float, account_id: str | None = None) -> None:
-        """Set how long deployments to ``account_id`` (None: every account) take, from now on."""
-        if seconds < 0:
-            raise ValueError(f"a deployment cannot take a negative time ({seconds!r} s)")
-        with self._lock:
-            if account_id is None:
-                self._default_duration = float(seconds)
-                self._durations.clear()
-            else:
-                self._durations[account_id] = float(seconds)
-
-    def fail_account(
-        self,
-        account_id: str,
-        error_code: str = DEFAULT_FAILURE_CODE,
-        error_message: str | None = None,
-        times: int | None = None,
-    ) -> None:
-        """Make the next ``times`` deployments (None: all) to ``account_id`` fail."""
-        if times is not None and times < 1:
-            raise ValueError(f"times must be at least 1 (or None for always), got {times!r}")
-        with self._lock:
-            self._failures[account_id] = _Failure(error_code, error_message, times)
-
-    def clear_failures(self, account_id: str | None = None) -> None:
-        """Forget the failures set by :meth:`fail_account` for ``account_id`` (None: all)."""
-        with self._lock:
-            if account_id is None:
-                self._failures.clear()
-            else:
-                self._failures.pop(account_id, None)
-
-    def set_stuck_aggregate_status(self, stuck: bool) -> None:
-        """Make deployments started from now on keep an ``*_IN_PROGRESS`` aggregate forever."""
-        with self._lock:
-            self._stuck = stuck
 
     @property
     def operations(self) -> frozenset[str]:
@@ -446,9 +183,25 @@ class Backend:
             caller = self._authorize(account_id, region, put=is_put)
             return handler(caller, params)
 
+    def serves(
+        self, operation: str, params: Mapping[str, Any]
+    ) -> Literal["answer", "check"] | None:
+        """Tell the seam what to do with a request: answer it, check it for moto, or pass it.
+
+        Tagging requests are answered for organization pack and rule ARNs and only checked
+        (then left to moto) for other ARNs; every other operation of :attr:`operations` is
+        answered; the rest pass.
+        """
+        if operation not in self.operations:
+            return None
+        if operation in _TAG_OPERATIONS:
+            arn = params.get("ResourceArn")
+            return "answer" if isinstance(arn, str) and self.owns_arn(arn) else "check"
+        return "answer"
+
     def owns_arn(self, arn: str) -> bool:
         """Tell whether ``arn`` names an organization pack or rule (the tagging calls served)."""
-        return _parse_arn(arn) is not None
+        return parse_arn(arn) is not None
 
     # -- access --------------------------------------------------------------------------------
 
@@ -474,7 +227,7 @@ class Backend:
     def _epoch(self, offset: float) -> float:
         return self.clock.start.timestamp() + offset
 
-    def _store(self, caller: _Caller, kind: _Kind) -> dict[str, _Resource]:
+    def _store(self, caller: _Caller, kind: Kind) -> dict[str, _Resource]:
         key = (caller.account_id, caller.region, kind.key)
         store = self._state.setdefault(key, {})
         now = self._now()
@@ -482,13 +235,13 @@ class Backend:
             del store[name]
         return store
 
-    def _get(self, caller: _Caller, kind: _Kind, name: str) -> _Resource:
+    def _get(self, caller: _Caller, kind: Kind, name: str) -> _Resource:
         resource = self._store(caller, kind).get(name)
         if resource is None:
             raise ServiceError(kind.no_such, kind.no_such_message)
         return resource
 
-    def _named(self, caller: _Caller, kind: _Kind, names: Sequence[str]) -> list[_Resource]:
+    def _named(self, caller: _Caller, kind: Kind, names: Sequence[str]) -> list[_Resource]:
         store = self._store(caller, kind)
         missing = [n for n in names if n not in store]
         if missing:
@@ -498,7 +251,7 @@ class Backend:
     def _suffix(self) -> str:
         return "".join(self._rng.choice(_SUFFIX_ALPHABET) for _ in range(8))
 
-    def _check_not_running(self, kind: _Kind, resource: _Resource | None) -> None:
+    def _check_not_running(self, kind: Kind, resource: _Resource | None) -> None:
         if resource is not None and resource.run.running(self._now()):
             doing = {"CREATE": "created", "UPDATE": "updated", "DELETE": "deleted"}
             raise ServiceError(
@@ -506,56 +259,28 @@ class Backend:
                 _IN_USE[kind.key].format(name=resource.name, doing=doing[resource.run.action]),
             )
 
-    def _check_quota(self, caller: _Caller, kind: _Kind, name: str) -> None:
+    def _check_quota(self, caller: _Caller, kind: Kind, name: str) -> None:
         store = self._store(caller, kind)
-        limit = self.quotas.conformance_packs if kind is _PACK else self.quotas.config_rules
+        limit = self.quotas.conformance_packs if kind is PACK else self.quotas.config_rules
         if name not in store and len(store) >= limit:
             raise ServiceError(kind.quota_error, kind.quota_message.format(limit=limit))
 
     def _start_run(
         self,
         caller: _Caller,
-        kind: _Kind,
+        kind: Kind,
         name: str,
         action: Action,
         targets: Iterable[tuple[str, str]],
-    ) -> _Run:
-        now = self._now()
-        self._runs += 1
-        accounts: list[_AccountRun] = []
-        for account_id, state in targets:
-            duration = self._durations.get(account_id, self._default_duration)
-            if self._jitter and duration:
-                draw = random.Random(
-                    f"{self.seed}|{caller.account_id}|{caller.region}|{kind.key}|{name}|"
-                    f"{self._runs}|{account_id}"
-                ).random()
-                duration *= 1 + self._jitter * draw
-            run = _AccountRun(account_id, now, now + duration)
-            self._decide_outcome(run, caller.region, action, state)
-            accounts.append(run)
-        return _Run(action, now, accounts, stuck=self._stuck)
-
-    def _decide_outcome(self, run: _AccountRun, region: str, action: Action, state: str) -> None:
-        account_id = run.account_id
-        if state != "ACTIVE":
-            run.error_code = "InsufficientPermissionsException"
-            run.error_message = _SUSPENDED.format(account=account_id, state=state)
-            return
-        failure = self._failures.get(account_id)
-        if failure is not None:
-            run.error_code = failure.code
-            run.error_message = failure.message or DEFAULT_FAILURE_MESSAGE.format(
-                account=account_id
-            )
-            if failure.remaining is not None:
-                failure.remaining -= 1
-                if failure.remaining <= 0:
-                    del self._failures[account_id]
-            return
-        if action != "DELETE" and not self.world.has_recorder(account_id, region):
-            run.error_code = "NoAvailableConfigurationRecorderException"
-            run.error_message = _RECORDER_MISSING
+    ) -> Run:
+        region = caller.region
+        return self.timeline.start(
+            action,
+            now=self._now(),
+            scope=f"{caller.account_id}|{region}|{kind.key}|{name}",
+            targets=targets,
+            has_recorder=lambda account_id: self.world.has_recorder(account_id, region),
+        )
 
     def _targets(self, caller: _Caller, excluded: frozenset[str]) -> list[tuple[str, str]]:
         return [
@@ -568,7 +293,7 @@ class Backend:
         self,
         caller: _Caller,
         *,
-        kind: _Kind,
+        kind: Kind,
         name: str,
         spec: dict[str, Any],
         excluded: frozenset[str],
@@ -612,7 +337,7 @@ class Backend:
             resource.excluded = excluded
         return resource
 
-    def _delete(self, caller: _Caller, kind: _Kind, name: str) -> dict[str, Any]:
+    def _delete(self, caller: _Caller, kind: Kind, name: str) -> dict[str, Any]:
         resource = self._get(caller, kind, name)
         self._check_not_running(kind, resource)
         states = dict(self.world.accounts(caller.org))
@@ -620,30 +345,6 @@ class Backend:
         targets = [(a, states.get(a, "ACTIVE")) for a in previous]
         resource.run = self._start_run(caller, kind, name, "DELETE", targets)
         return {}
-
-    # -- pagination --------------------------------------------------------------------------
-
-    def _page(
-        self,
-        items: Sequence[Any],
-        params: Mapping[str, Any],
-        query: Sequence[object],
-        *,
-        limit_key: str = "Limit",
-    ) -> tuple[list[Any], str | None]:
-        # The range of Limit (0 to 100) was checked with the rest of the request.
-        size = int(params.get(limit_key) or DEFAULT_PAGE_SIZE)
-        fingerprint = hashlib.sha256(
-            json.dumps([str(q) for q in query]).encode("utf-8")
-        ).hexdigest()[:16]
-        offset = 0
-        token = params.get("NextToken")
-        if token:
-            offset = _decode_token(token, fingerprint, len(items))
-        page = list(items[offset : offset + size])
-        next_offset = offset + size
-        next_token = _encode_token(next_offset, fingerprint) if next_offset < len(items) else None
-        return page, next_token
 
     # -- conformance packs -------------------------------------------------------------------
 
@@ -672,7 +373,7 @@ class Backend:
             "ExcludedAccounts": sorted(excluded),
         }
         resource = self._put(
-            caller, kind=_PACK, name=name, spec=spec, excluded=excluded, tags=p.get("Tags", [])
+            caller, kind=PACK, name=name, spec=spec, excluded=excluded, tags=p.get("Tags", [])
         )
         return {"OrganizationConformancePackArn": resource.arn}
 
@@ -690,17 +391,17 @@ class Backend:
         return view
 
     def _listing(
-        self, caller: _Caller, kind: _Kind, op: str, p: Mapping[str, Any]
+        self, caller: _Caller, kind: Kind, op: str, p: Mapping[str, Any]
     ) -> tuple[list[_Resource], str | None]:
         names = p.get(kind.names_field) or []
         if names:
             return self._named(caller, kind, names), None
         items = list(self._store(caller, kind).values())
-        return self._page(items, p, (op, caller.account_id, caller.region))
+        return page_of(items, p, (op, caller.account_id, caller.region))
 
     def _describe_packs(self, caller: _Caller, p: Mapping[str, Any]) -> dict[str, Any]:
-        items, token = self._listing(caller, _PACK, "DescribeOrganizationConformancePacks", p)
-        return _with_token(
+        items, token = self._listing(caller, PACK, "DescribeOrganizationConformancePacks", p)
+        return with_token(
             {"OrganizationConformancePacks": [self._pack_view(r) for r in items]}, token
         )
 
@@ -717,10 +418,8 @@ class Backend:
         return view
 
     def _pack_statuses(self, caller: _Caller, p: Mapping[str, Any]) -> dict[str, Any]:
-        items, token = self._listing(
-            caller, _PACK, "DescribeOrganizationConformancePackStatuses", p
-        )
-        return _with_token(
+        items, token = self._listing(caller, PACK, "DescribeOrganizationConformancePackStatuses", p)
+        return with_token(
             {
                 "OrganizationConformancePackStatuses": [
                     self._status_view(r, "Status") for r in items
@@ -730,51 +429,49 @@ class Backend:
         )
 
     def _detailed(
-        self, caller: _Caller, kind: _Kind, op: str, p: Mapping[str, Any]
+        self, caller: _Caller, kind: Kind, op: str, p: Mapping[str, Any]
     ) -> tuple[list[dict[str, Any]], str | None]:
         resource = self._get(caller, kind, p[kind.name_field])
         now = self._now()
         filters = p.get("Filters") or {}
         want_account = filters.get("AccountId")
         want_status = filters.get(kind.detailed_status_field)
-        action = resource.run.action
+        run = resource.run
+        # Rows are built for the page only: the run's index finds the accounts that match.
+        selected = run.matching(now, want_account, want_status)
+        query = (op, caller.account_id, caller.region, resource.arn, want_account, want_status)
+        selected_page, token = page_of(selected, p, query)
+        member_key = "ConformancePackName" if kind is PACK else "ConfigRuleName"
         rows: list[dict[str, Any]] = []
-        for account in resource.run.accounts:
-            status = account.status(action, now)
-            if want_account and account.account_id != want_account:
-                continue
-            if want_status and status != want_status:
-                continue
+        for position in selected_page:
+            account = run.accounts[position]
             row: dict[str, Any] = {
                 "AccountId": account.account_id,
-                ("ConformancePackName" if kind is _PACK else "ConfigRuleName"): (
-                    resource.member_name
-                ),
-                kind.detailed_status_field: status,
+                member_key: resource.member_name,
+                kind.detailed_status_field: account.status(run.action, now),
                 "LastUpdateTime": self._epoch(account.last_update(now)),
             }
             if account.failed and now >= account.end:
                 row["ErrorCode"] = account.error_code
                 row["ErrorMessage"] = account.error_message
             rows.append(row)
-        query = (op, caller.account_id, caller.region, resource.arn, want_account, want_status)
-        return self._page(rows, p, query)
+        return rows, token
 
     def _pack_detailed_status(self, caller: _Caller, p: Mapping[str, Any]) -> dict[str, Any]:
         rows, token = self._detailed(
-            caller, _PACK, "GetOrganizationConformancePackDetailedStatus", p
+            caller, PACK, "GetOrganizationConformancePackDetailedStatus", p
         )
-        return _with_token({"OrganizationConformancePackDetailedStatuses": rows}, token)
+        return with_token({"OrganizationConformancePackDetailedStatuses": rows}, token)
 
     def _delete_pack(self, caller: _Caller, p: Mapping[str, Any]) -> dict[str, Any]:
-        return self._delete(caller, _PACK, p["OrganizationConformancePackName"])
+        return self._delete(caller, PACK, p["OrganizationConformancePackName"])
 
     # -- rules -----------------------------------------------------------------------------------
 
     def _put_rule(self, caller: _Caller, p: Mapping[str, Any]) -> dict[str, Any]:
         name = p["OrganizationConfigRuleName"]
         # The request check made sure exactly one kind of metadata is given.
-        field = next(f for f in _RULE_METADATA_FIELDS if p.get(f) is not None)
+        field = next(f for f in RULE_METADATA_FIELDS if p.get(f) is not None)
         metadata = dict(p[field])
         policy_text: str | None = None
         if field == "OrganizationCustomPolicyRuleMetadata":
@@ -783,7 +480,7 @@ class Backend:
         spec: dict[str, Any] = {"field": field, "metadata": metadata}
         resource = self._put(
             caller,
-            kind=_RULE,
+            kind=RULE,
             name=name,
             spec=spec,
             excluded=excluded,
@@ -802,12 +499,12 @@ class Backend:
         }
 
     def _describe_rules(self, caller: _Caller, p: Mapping[str, Any]) -> dict[str, Any]:
-        items, token = self._listing(caller, _RULE, "DescribeOrganizationConfigRules", p)
-        return _with_token({"OrganizationConfigRules": [self._rule_view(r) for r in items]}, token)
+        items, token = self._listing(caller, RULE, "DescribeOrganizationConfigRules", p)
+        return with_token({"OrganizationConfigRules": [self._rule_view(r) for r in items]}, token)
 
     def _rule_statuses(self, caller: _Caller, p: Mapping[str, Any]) -> dict[str, Any]:
-        items, token = self._listing(caller, _RULE, "DescribeOrganizationConfigRuleStatuses", p)
-        return _with_token(
+        items, token = self._listing(caller, RULE, "DescribeOrganizationConfigRuleStatuses", p)
+        return with_token(
             {
                 "OrganizationConfigRuleStatuses": [
                     self._status_view(r, "OrganizationRuleStatus") for r in items
@@ -817,14 +514,14 @@ class Backend:
         )
 
     def _rule_detailed_status(self, caller: _Caller, p: Mapping[str, Any]) -> dict[str, Any]:
-        rows, token = self._detailed(caller, _RULE, "GetOrganizationConfigRuleDetailedStatus", p)
-        return _with_token({"OrganizationConfigRuleDetailedStatus": rows}, token)
+        rows, token = self._detailed(caller, RULE, "GetOrganizationConfigRuleDetailedStatus", p)
+        return with_token({"OrganizationConfigRuleDetailedStatus": rows}, token)
 
     def _delete_rule(self, caller: _Caller, p: Mapping[str, Any]) -> dict[str, Any]:
-        return self._delete(caller, _RULE, p["OrganizationConfigRuleName"])
+        return self._delete(caller, RULE, p["OrganizationConfigRuleName"])
 
     def _custom_rule_policy(self, caller: _Caller, p: Mapping[str, Any]) -> dict[str, Any]:
-        resource = self._get(caller, _RULE, p["OrganizationConfigRuleName"])
+        resource = self._get(caller, RULE, p["OrganizationConfigRuleName"])
         if resource.policy_text is None:
             return {}
         return {"PolicyText": resource.policy_text}
@@ -832,7 +529,7 @@ class Backend:
     # -- tagging -------------------------------------------------------------------------------
 
     def _by_arn(self, arn: str, account_id: str, region: str) -> _Resource:
-        parsed = _parse_arn(arn)
+        parsed = parse_arn(arn)
         missing = ServiceError("ResourceNotFoundException", f"ResourceArn '{arn}' does not exist")
         if parsed is None or parsed[:2] != (region, account_id):
             raise missing
@@ -862,53 +559,11 @@ class Backend:
                 resource.tags.pop(key, None)
             return {}
         tags = [{"Key": k, "Value": v} for k, v in resource.tags.items()]
-        page, token = self._page(tags, p, ("ListTagsForResource", account_id, region, resource.arn))
-        return _with_token({"Tags": page}, token)
+        listed, token = page_of(tags, p, ("ListTagsForResource", account_id, region, resource.arn))
+        return with_token({"Tags": listed}, token)
 
 
 _TAG_OPERATIONS = frozenset(TAG_OPERATIONS)
-
-OPERATIONS = frozenset(ORGANIZATION_OPERATIONS)
-"""The eleven AWS Config organization operations the sandbox serves."""
-
-
-def _parse_arn(arn: str) -> tuple[str, str, _Kind] | None:
-    parts = arn.split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "config":
-        return None
-    resource_type = parts[5].split("/", 1)[0]
-    for kind in (_PACK, _RULE):
-        if resource_type == kind.arn_type:
-            return parts[3], parts[4], kind
-    return None
-
-
-def _with_token(result: dict[str, Any], token: str | None) -> dict[str, Any]:
-    if token is not None:
-        result["NextToken"] = token
-    return result
-
-
-def _encode_token(offset: int, fingerprint: str) -> str:
-    raw = json.dumps({"o": offset, "q": fingerprint}, separators=(",", ":")).encode("utf-8")
-    return base64.urlsafe_b64encode(raw).decode("ascii")
-
-
-_BAD_TOKEN = "The nextToken provided is invalid"
-
-
-def _decode_token(token: str, fingerprint: str, total: int) -> int:
-    try:
-        data = json.loads(base64.urlsafe_b64decode(token.encode("ascii")))
-    except (ValueError, binascii.Error, UnicodeError) as e:
-        raise ServiceError("InvalidNextTokenException", _BAD_TOKEN) from e
-    if not isinstance(data, dict) or data.get("q") != fingerprint:
-        raise ServiceError("InvalidNextTokenException", _BAD_TOKEN)
-    offset = data.get("o")
-    if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= total:
-        raise ServiceError("InvalidNextTokenException", _BAD_TOKEN)
-    return offset
-
 
 # -- templates -------------------------------------------------------------------------------
 
