@@ -12,17 +12,21 @@ import boto3
 
 import orgconfig
 from orgconfig import (
+    POLICY_TIMEOUT,
     AccountStatus,
     BusyPolicy,
     CallRetryPolicy,
     ConformancePack,
     ConformancePackInfo,
+    ConformancePacks,
     Deployment,
     DeploymentResult,
     DeploymentStatus,
     Organization,
     OrgConfigRule,
+    OrgConfigRules,
     PollingPolicy,
+    Region,
     Status,
     Template,
 )
@@ -40,7 +44,11 @@ def organization(session: boto3.Session) -> None:
         busy=BusyPolicy(wait=True, max_attempts=3),
         retries=CallRetryPolicy(mode="standard", max_attempts=5),
     )
-    _: Organization = org.in_region("us-east-1")
+    region: Region = org.in_region("us-east-1")
+    packs: ConformancePacks = region.conformance_packs
+    rules: OrgConfigRules = region.rules
+    home: str = org.home_region
+    del region, packs, rules, home
 
 
 def packs(org: Organization) -> None:
@@ -76,7 +84,13 @@ def packs(org: Organization) -> None:
         "name", status=Status.CREATE_FAILED, account_id="111122223333"
     )
     deletion: Deployment = org.conformance_packs.delete("name")
+    deletion = org.conformance_packs.delete("name", wait_if_busy=False, missing_ok=True)
     resumed: Deployment = org.conformance_packs.deployment("name")
+    resumed = org.conformance_packs.deployment("name", operation="delete")
+    busy: bool = resumed.busy
+    result = resumed.wait(POLICY_TIMEOUT)
+    result = resumed.wait(None)
+    del busy
     del size, digest, needs_s3, required, done, status, accounts, failed, succeeded, arn, when
     del listing, agg, per_account, deletion, resumed
 

@@ -9,7 +9,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError, NoCredentialsError, ParamValidationError
 
 from orgconfig import errors
-from orgconfig._client import ConfigApi, translate_errors
+from orgconfig._aws import translate_errors
+from orgconfig._aws.config import ConfigApi
 from orgconfig.testing import Sandbox, sandbox
 
 

@@ -12,34 +12,31 @@ from orgconfig._clock import use_clock
 from orgconfig._kinds import PACKS, RULES
 from orgconfig.deployments import Deployment, DeploymentResult
 from orgconfig.models import AccountStatus, Status
+from orgconfig.regional import _Reader
 from orgconfig.retries import PollingPolicy
+from tests.conftest import FakeClock
 
 POLL = PollingPolicy(initial_delay=10, max_delay=10, multiplier=1, jitter=0, timeout=100)
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def monotonic(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.t += seconds
-
-
 class ScriptedApi:
-    """Answers the aggregate and detailed status calls from scripted lists, one entry a poll."""
+    """Answers the aggregate and detailed status calls from scripted lists, one entry a poll.
+
+    Each aggregate read starts a new poll; every detailed read of that poll sees the same
+    accounts (the last entry repeats).
+    """
 
     region = "us-east-1"
 
     def __init__(self, aggregates: list[Any], accounts: list[list[dict[str, Any]]]) -> None:
         self.aggregates = aggregates
         self.accounts = accounts
+        self.polls = 0
         self.calls: list[tuple[str, Mapping[str, Any]]] = []
 
     def call(self, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
         self.calls.append((operation, params))
+        self.polls += 1
         answer = self.aggregates.pop(0) if len(self.aggregates) > 1 else self.aggregates[0]
         if isinstance(answer, Exception):
             raise answer
@@ -49,9 +46,17 @@ class ScriptedApi:
         self, operation: str, key: str, params: Mapping[str, Any]
     ) -> Iterator[dict[str, Any]]:
         self.calls.append((operation, params))
-        rows = self.accounts.pop(0) if len(self.accounts) > 1 else self.accounts[0]
+        rows = self.accounts[min(max(self.polls - 1, 0), len(self.accounts) - 1)]
         wanted = params.get("Filters", {}).get("Status")
         yield from (r for r in rows if wanted is None or r["Status"] == wanted)
+
+    def pages(self, operation: str, params: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+        yield {PACKS.detailed_key: list(self.items(operation, PACKS.detailed_key, params))}
+
+    def first_page(
+        self, operation: str, key: str, params: Mapping[str, Any], *, limit: int
+    ) -> list[dict[str, Any]]:
+        return list(self.items(operation, key, params))[:limit]
 
 
 def agg(status: str, **extra: Any) -> list[dict[str, Any]]:
@@ -63,7 +68,8 @@ def acct(account: str, status: str, **extra: Any) -> dict[str, Any]:
 
 
 def deployment(api: ScriptedApi, operation: Any = "put") -> Deployment:
-    return Deployment(api, PACKS, "p", operation=operation, polling=POLL)  # type: ignore[arg-type]  # a scripted stand-in for ConfigApi
+    reader = _Reader(api, PACKS, "p")  # type: ignore[arg-type]  # a scripted stand-in for ConfigApi
+    return Deployment(reader, operation=operation, polling=POLL)
 
 
 def test_aggregate_failure_without_failed_accounts_names_the_aggregate_error() -> None:
@@ -135,7 +141,7 @@ def test_resume_of_an_unknown_name_names_it() -> None:
 def test_an_empty_status_answer_is_not_found() -> None:
     """An answer without the pack's status is reported as NotFoundError, not an IndexError."""
     api = ScriptedApi([[]], [[]])
-    with pytest.raises(errors.NotFoundError, match="no status for conformance pack 'p'"):
+    with pytest.raises(errors.NotFoundError, match="conformance pack 'p' not found"):
         deployment(api).done()
 
 
@@ -207,3 +213,164 @@ def test_a_delete_seen_successful_while_the_details_vanish_is_done() -> None:
     assert result.status is Status.DELETE_SUCCESSFUL
     assert {a.status for a in result.accounts} == {Status.DELETE_SUCCESSFUL}
     assert len(result.accounts) == 2
+
+
+class Busy(errors.ResourceInUseError):
+    """A ResourceInUseError as botocore gives it, with its retry count."""
+
+    def __init__(self, retries: int = 0) -> None:
+        super().__init__(
+            "busy",
+            code="ResourceInUseException",
+            response={"ResponseMetadata": {"RetryAttempts": retries}},
+        )
+
+
+def _busy_deployment(
+    api: ScriptedApi, submits: list[Exception | None], operation: Any = "put", attempts: int = 3
+) -> tuple[Deployment, list[int]]:
+    from orgconfig.retries import BusyPolicy
+
+    made: list[int] = []
+
+    def submit() -> None:
+        made.append(1)
+        answer = submits.pop(0) if len(submits) > 1 else submits[0]
+        if answer is not None:
+            raise answer
+
+    reader = _Reader(api, PACKS, "p")  # type: ignore[arg-type]  # a scripted stand-in
+    d = Deployment(
+        reader,
+        operation=operation,
+        polling=POLL,
+        busy=BusyPolicy(max_attempts=attempts),
+        submit=submit,
+    )
+    return d._start(wait_if_busy=True), made
+
+
+def test_busy_attempts_are_bounded_by_the_policy() -> None:
+    """A pack that is busy again after every settle gives up after max_attempts calls."""
+    api = ScriptedApi([agg("CREATE_SUCCESSFUL")], [[acct("111111111111", "CREATE_SUCCESSFUL")]])
+    with use_clock(FakeClock()):
+        d, made = _busy_deployment(api, [Busy()], attempts=2)
+        assert d.busy
+        with pytest.raises(errors.ResourceInUseError, match=r"still busy after 2 attempts\)$"):
+            d.wait()
+    assert len(made) == 2
+
+
+def test_busy_with_a_single_attempt_raises_at_once() -> None:
+    """BusyPolicy(max_attempts=1) leaves no attempt to wait for: the put raises."""
+    api = ScriptedApi([agg("CREATE_SUCCESSFUL")], [[]])
+    with pytest.raises(errors.ResourceInUseError):
+        _busy_deployment(api, [Busy()], attempts=1)
+
+
+def test_a_lost_answer_is_recognised_and_not_repeated() -> None:
+    """A retried put that meets a deployment started after the call follows it: one put only."""
+    from datetime import datetime, timezone
+
+    clock = FakeClock()
+    now = datetime.fromtimestamp(1_000_000, tz=timezone.utc)
+    api = ScriptedApi(
+        [agg("UPDATE_IN_PROGRESS", LastUpdateTime=now), agg("UPDATE_SUCCESSFUL")],
+        [[acct("111111111111", "UPDATE_SUCCESSFUL")]],
+    )
+    clock.timestamp = lambda: 1_000_000 - 1  # type: ignore[attr-defined]  # a wall time for the call
+    with use_clock(clock):
+        d, made = _busy_deployment(api, [Busy(retries=1)])
+        assert not d.busy
+        assert d.wait().status is Status.UPDATE_SUCCESSFUL
+    assert len(made) == 1
+
+
+def test_a_busy_answer_without_retry_is_never_taken_for_a_lost_answer() -> None:
+    """Only a retried call can have been applied: a first-attempt busy answer means busy."""
+    api = ScriptedApi([agg("UPDATE_IN_PROGRESS")], [[acct("111111111111", "UPDATE_IN_PROGRESS")]])
+    d, _ = _busy_deployment(api, [Busy(retries=0)])
+    assert d.busy
+
+
+def test_a_delete_that_waited_for_another_delete_is_done_without_calling_again() -> None:
+    """A busy delete whose blocking deployment was a delete that finished reports it deleted."""
+    gone = errors.NotFoundError("gone", code="NoSuchOrganizationConformancePackException")
+    api = ScriptedApi(
+        [agg("DELETE_IN_PROGRESS"), gone], [[acct("111111111111", "DELETE_IN_PROGRESS")]]
+    )
+    with use_clock(FakeClock()):
+        d, made = _busy_deployment(api, [Busy()], operation="delete")
+        result = d.wait()
+    assert result.status is Status.DELETE_SUCCESSFUL
+    assert len(made) == 1
+
+
+def test_progress_is_reported_on_change_not_on_every_poll() -> None:
+    """on_progress fires at the start, when the counts change and at the end: not per poll."""
+    rows_pending = [
+        acct("111111111111", "CREATE_IN_PROGRESS"),
+        acct("222222222222", "CREATE_IN_PROGRESS"),
+    ]
+    rows_half = [
+        acct("111111111111", "CREATE_SUCCESSFUL"),
+        acct("222222222222", "CREATE_IN_PROGRESS"),
+    ]
+    rows_done = [
+        acct("111111111111", "CREATE_SUCCESSFUL"),
+        acct("222222222222", "CREATE_SUCCESSFUL"),
+    ]
+    api = ScriptedApi(
+        [agg("CREATE_IN_PROGRESS")] * 12 + [agg("CREATE_SUCCESSFUL")],
+        [rows_pending] * 5 + [rows_half] * 7 + [rows_done],
+    )
+    seen: list[tuple[int, int]] = []
+    with use_clock(FakeClock()):
+        result = deployment(api).wait(None, on_progress=lambda d, t: seen.append((d, t)))
+    assert result.polls == 13
+    assert seen == [(0, 2), (1, 2), (2, 2)]
+
+
+def test_timeout_none_waits_past_the_policy_timeout() -> None:
+    """wait(timeout=None) has no limit; the default takes the policy's (100 s here)."""
+    api = ScriptedApi(
+        [agg("CREATE_IN_PROGRESS")] * 30 + [agg("CREATE_SUCCESSFUL")],
+        [[acct("111111111111", "CREATE_IN_PROGRESS")]] * 30
+        + [[acct("111111111111", "CREATE_SUCCESSFUL")]],
+    )
+    clock = FakeClock()
+    with use_clock(clock):
+        with pytest.raises(errors.DeploymentTimeoutError):
+            deployment(api).wait()
+        assert deployment(api).wait(timeout=None).status is Status.CREATE_SUCCESSFUL
+    assert clock.t > 100
+
+
+def test_a_stale_final_state_right_after_the_put_is_not_the_result() -> None:
+    """A final aggregate older than the put (read lag) is waited past, not returned."""
+    from datetime import datetime, timezone
+
+    clock = FakeClock()
+    clock.timestamp = lambda: 2_000_000 + clock.t  # type: ignore[attr-defined]
+    old = datetime.fromtimestamp(1_000_000, tz=timezone.utc)
+    new = datetime.fromtimestamp(2_000_100, tz=timezone.utc)
+    api = ScriptedApi(
+        [agg("CREATE_SUCCESSFUL", LastUpdateTime=old)] * 2
+        + [agg("UPDATE_SUCCESSFUL", LastUpdateTime=new)],
+        [[acct("111111111111", "UPDATE_SUCCESSFUL")]],
+    )
+    with use_clock(clock):
+        d, _ = _busy_deployment(api, [None])
+        result = d.wait()
+    assert result.status is Status.UPDATE_SUCCESSFUL
+    assert result.polls == 3
+
+
+def test_resuming_a_finished_delete_reports_it_deleted() -> None:
+    """A resume with operation='delete' of a pack already gone is a finished delete, no error."""
+    gone = errors.NotFoundError("gone", code="NoSuchOrganizationConformancePackException")
+    api = ScriptedApi([gone], [[]])
+    result = deployment(api, "delete").wait()
+    assert result.status is Status.DELETE_SUCCESSFUL
+    with pytest.raises(errors.NotFoundError):
+        deployment(ScriptedApi([gone], [[]]), "resume").wait()

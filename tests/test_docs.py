@@ -59,3 +59,25 @@ def test_sandbox_examples_run(page: str, monkeypatch: pytest.MonkeyPatch) -> Non
     assert blocks
     for block in blocks:
         run_blocks([block.replace("    ...", "    pass")], {"print": lambda *a, **k: None})
+
+
+def test_the_design_map_lists_every_module_and_only_those() -> None:
+    """docs/design.md names each module of the package, and names none that does not exist."""
+    text = (REPO / "docs" / "design.md").read_text(encoding="utf-8")
+    block = text.split("```", 2)[1]
+    listed: set[str] = set()
+    folder = ""
+    for line in block.splitlines():
+        match = re.match(r"^(\s*)([\w/]+(?:\.py|/))\s", line + " ")
+        if not match:
+            continue
+        indent, name = match.groups()
+        if name.endswith("/"):
+            folder = name
+            continue
+        listed.add(f"{folder if indent else ''}{name}")
+        if not indent:
+            folder = ""
+    package = REPO / "src" / "orgconfig"
+    actual = {p.relative_to(package).as_posix() for p in package.rglob("*.py")}
+    assert listed == actual

@@ -24,7 +24,7 @@ def test_connect_uses_the_session_region(sb: Sandbox) -> None:
     before = sum(sb.api_calls.values())
     org = Organization.connect(sb.session)
     assert org.region == sb.regions[0]
-    assert repr(org) == f"<Organization region={sb.regions[0]!r}>"
+    assert repr(org) == f"<Organization home_region={sb.regions[0]!r}>"
     assert sum(sb.api_calls.values()) == before
 
 
@@ -63,3 +63,88 @@ def test_public_names_cover_the_error_tree() -> None:
         obj = getattr(errors, name)
         if isinstance(obj, type) and issubclass(obj, errors.OrgConfigError):
             assert getattr(orgconfig, name) is obj, name
+
+
+def test_every_public_name_resolves_and_reports_the_public_path() -> None:
+    """Each name of orgconfig.__all__ imports on first use; private-module classes say orgconfig."""
+    import orgconfig
+
+    for name in orgconfig.__all__:
+        assert getattr(orgconfig, name) is not None, name
+    for name in ("ConformancePacks", "OrgConfigRules", "Region"):
+        assert getattr(orgconfig, name).__module__ == "orgconfig"
+    with pytest.raises(AttributeError, match="has no attribute 'Nope'"):
+        orgconfig.Nope  # noqa: B018  (the failing lookup is the test)
+
+
+def test_importing_orgconfig_loads_no_aws_sdk() -> None:
+    """`import orgconfig` alone imports neither boto3 nor YAML: names load on first use."""
+    import subprocess
+    import sys
+
+    code = "import sys, orgconfig; print(sorted({'boto3', 'yaml', 'cattrs'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("region", ["us-east1", "mars-north-1", "EU-WEST-1"])
+def test_an_unknown_region_is_refused_with_the_closest_names(sb: Sandbox, region: str) -> None:
+    """A region botocore's endpoint data does not know is a ValidationError naming close ones."""
+    with pytest.raises(
+        ValidationError, match="is not a region where AWS Config is available"
+    ) as info:
+        Organization.connect(sb.session, region)
+    assert info.value.field == "region"
+    org = Organization.connect(sb.session, "us-east-1")
+    with pytest.raises(ValidationError) as again:
+        org.in_region(region)
+    assert again.value.field == "region"
+
+
+def test_the_close_names_are_suggested() -> None:
+    """A near miss names the region that was meant."""
+    from orgconfig._aws.clients import check_region
+
+    with pytest.raises(ValidationError, match="did you mean 'us-east-1'"):
+        check_region("us-east1")
+
+
+def test_regions_are_views_of_one_organization(sb: Sandbox) -> None:
+    """in_region gives one reused view per region, sharing the organization's clients."""
+    org = Organization.connect(sb.session, "us-east-1")
+    eu = org.in_region("eu-west-1")
+    assert eu is org.in_region("eu-west-1")
+    assert eu.organization is org
+    assert (eu.name, eu.region, repr(eu)) == ("eu-west-1", "eu-west-1", "<Region eu-west-1>")
+    assert eu.conformance_packs.region == "eu-west-1"
+    assert org.conformance_packs.region == "us-east-1"
+    assert org.in_region("us-east-1").rules is org.rules
+    assert eu.in_region("us-east-1") is org.in_region("us-east-1")
+    assert (eu.session, eu.polling, eu.busy, eu.retries) == (
+        org.session,
+        org.polling,
+        org.busy,
+        org.retries,
+    )
+
+
+def test_one_client_per_service_region_and_account(sb: Sandbox) -> None:
+    """The client factory makes each (service, region, account) client once and reuses it."""
+    org = Organization.connect(sb.session, "us-east-1")
+    factory = org.clients
+    assert factory.client("config", "eu-west-1") is factory.client("config", "eu-west-1")
+    assert factory.client("s3", "eu-west-1") is not factory.client("config", "eu-west-1")
+    assert factory.caller_account_id() == sb.management_account_id
+
+
+def test_member_clients_assume_the_member_role(sb: Sandbox) -> None:
+    """A client for a member account acts as that account, through the configured role."""
+    org = Organization.connect(sb.session, "us-east-1")
+    member = sb.member_account_ids[0]
+    assert org.clients.role_arn(member) == (
+        f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole"
+    )
+    sts = org.clients.client("sts", "us-east-1", account_id=member)
+    assert sts.get_caller_identity()["Account"] == member
+    own = org.clients.client("sts", "us-east-1", account_id=sb.management_account_id)
+    assert own.get_caller_identity()["Account"] == sb.management_account_id

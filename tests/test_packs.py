@@ -169,8 +169,10 @@ def test_busy_pack_raises_when_told_not_to_wait(org: Organization, template: Tem
     assert info.value.operation == "DeleteOrganizationConformancePack"
 
 
-def test_busy_policy_bounds_the_attempts(sb: Sandbox, template: Template) -> None:
-    """A busy pack that stays busy gives up after max_attempts with ResourceInUseError."""
+def test_a_busy_put_returns_at_once_and_its_wait_is_bounded(
+    sb: Sandbox, template: Template
+) -> None:
+    """A put on a busy pack returns a busy handle without waiting; its wait() keeps the timeout."""
     sb.set_deploy_duration(10**6)
     org = Organization.connect(
         sb.session,
@@ -179,10 +181,30 @@ def test_busy_policy_bounds_the_attempts(sb: Sandbox, template: Template) -> Non
         busy=BusyPolicy(max_attempts=2),
     )
     org.conformance_packs.put(make_pack(template))
-    with pytest.raises(e.ResourceInUseError, match=r"did not settle within 600s\)$") as info:
-        org.conformance_packs.put(make_pack(template))
-    assert isinstance(info.value.__context__, e.DeploymentTimeoutError)
+    before = sb.clock.monotonic()
+    deployment = org.conformance_packs.put(make_pack(template))
+    assert deployment.busy
+    assert sb.clock.monotonic() == before
+    assert repr(deployment) == "<Deployment conformance_pack 'baseline' put in us-east-1: busy>"
+    with pytest.raises(e.DeploymentTimeoutError, match="has not been made: still waiting") as info:
+        deployment.wait()
+    assert info.value.timeout == 600
     assert sb.api_calls["PutOrganizationConformancePack"] == 2
+    assert deployment.busy  # resumable: wait() again goes on waiting
+
+
+def test_a_busy_put_is_made_once_the_running_deployment_settles(
+    sb: Sandbox, template: Template
+) -> None:
+    """The busy phase waits out the running deployment, then puts, then follows its own."""
+    org = Organization.connect(sb.session, "us-east-1", polling=POLLING)
+    org.conformance_packs.put(make_pack(template))
+    deployment = org.conformance_packs.put(make_pack(template, parameters={"BucketParam": "other"}))
+    busy_at_first = deployment.busy
+    result = deployment.wait()
+    assert (busy_at_first, deployment.busy) == (True, False)
+    assert result.status is Status.UPDATE_SUCCESSFUL
+    assert sb.api_calls["PutOrganizationConformancePack"] == 3
 
 
 def test_busy_policy_off_by_default_switch(sb: Sandbox, template: Template) -> None:
@@ -429,7 +451,7 @@ def test_busy_waits_and_polls_are_logged(
     assert (
         "INFO",
         "conformance pack 'baseline' in us-east-1 is busy (attempt 1 of 3): "
-        "waiting for it to settle",
+        "waiting for its running deployment",
     ) in messages
     assert any(
         level == "DEBUG" and msg.endswith("UPDATE_SUCCESSFUL, 5/5 accounts finished")
@@ -492,3 +514,53 @@ def test_wait_refuses_a_negative_timeout(org: Organization, template: Template) 
     with pytest.raises(e.ValidationError, match="timeout must be >= 0, got -5") as info:
         deployment.wait(timeout=-5)
     assert info.value.field == "timeout"
+
+
+def test_a_put_whose_answer_was_lost_is_not_made_twice(org: Organization, sb: Sandbox) -> None:
+    """AWS applied the put, its answer was lost (5xx), botocore retried: one deployment only."""
+    template = Template.from_string(
+        "Resources:\n  R:\n    Type: AWS::Config::ConfigRule\n    Properties:\n"
+        "      Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED}\n"
+    )
+    sb.lose_next_response("PutOrganizationConformancePack")
+    deployment = org.conformance_packs.put(ConformancePack("lost", template))
+    assert not deployment.busy
+    assert sb.api_calls["PutOrganizationConformancePack"] == 2  # the call and botocore's retry
+    result = deployment.wait()
+    assert result.status is Status.CREATE_SUCCESSFUL
+    assert sb.api_calls["PutOrganizationConformancePack"] == 2  # never put again
+    assert [p.name for p in org.conformance_packs.list()] == ["lost"]
+
+
+def test_a_delete_whose_answer_was_lost_is_not_made_twice(
+    org: Organization, sb: Sandbox, template: Template
+) -> None:
+    """A lost delete answer is recognised too: the retry meets the delete's own deployment."""
+    org.conformance_packs.put(make_pack(template)).wait()
+    sb.lose_next_response("DeleteOrganizationConformancePack")
+    deletion = org.conformance_packs.delete("baseline")
+    assert not deletion.busy
+    assert deletion.wait().status is Status.DELETE_SUCCESSFUL
+    assert sb.api_calls["DeleteOrganizationConformancePack"] == 2
+
+
+def test_delete_missing_ok_is_idempotent(org: Organization, sb: Sandbox) -> None:
+    """delete(missing_ok=True) of a pack that is not there is a finished delete, not an error."""
+    with pytest.raises(e.NotFoundError, match="conformance pack 'ghost' not found"):
+        org.conformance_packs.delete("ghost")
+    gone = org.conformance_packs.delete("ghost", missing_ok=True)
+    assert gone.done()
+    assert gone.wait().status is Status.DELETE_SUCCESSFUL
+    assert gone.wait().accounts == ()
+
+
+def test_a_resumed_delete_that_already_finished_reports_it_deleted(
+    org: Organization, template: Template
+) -> None:
+    """Resuming a delete after the pack is gone reports the delete finished, not NotFoundError."""
+    org.conformance_packs.put(make_pack(template)).wait()
+    org.conformance_packs.delete("baseline").wait()
+    resumed = org.conformance_packs.deployment("baseline", operation="delete")
+    assert resumed.wait().status is Status.DELETE_SUCCESSFUL
+    with pytest.raises(e.NotFoundError):
+        org.conformance_packs.deployment("baseline").wait()

@@ -11,6 +11,7 @@ Example::
     pack = ConformancePack("s3-baseline", Template.from_file("s3-baseline.yaml"))
     result = org.conformance_packs.put(pack).wait()
     print(result.summary())
+    org.in_region("us-east-1").conformance_packs.put(pack).wait()
 
 The errors live in :mod:`orgconfig.errors` (every class of the tree is re-exported here); the
 sandbox for tests in :mod:`orgconfig.testing`.
@@ -18,10 +19,14 @@ sandbox for tests in :mod:`orgconfig.testing`.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from orgconfig._resources import ConformancePacks, OrgConfigRules
-from orgconfig.deployments import Deployment, DeploymentResult, ProgressCallback
+# The errors are cheap and wanted everywhere: imported at once. Everything else is imported on
+# first use (PEP 562), so that ``import orgconfig`` costs next to nothing beyond what is used:
+# scripts that only catch errors, and the pytest plugin, do not pay for boto3, attrs or YAML.
 from orgconfig.errors import (
     AccessDeniedError,
     ApiError,
@@ -41,26 +46,65 @@ from orgconfig.errors import (
     TransportError,
     ValidationError,
 )
-from orgconfig.models import (
-    AccountStatus,
-    ConformancePack,
-    ConformancePackInfo,
-    DeploymentStatus,
-    OrgConfigRule,
-    RuleKind,
-    Status,
-)
-from orgconfig.organization import Organization
-from orgconfig.retries import BusyPolicy, CallRetryPolicy, PollingPolicy
-from orgconfig.templates import (
-    Template,
-    TemplateIssue,
-    TemplateParameter,
-    TemplateRemediation,
-    TemplateRule,
-)
+
+if TYPE_CHECKING:
+    from orgconfig.deployments import (
+        POLICY_TIMEOUT,
+        Deployment,
+        DeploymentResult,
+        ProgressCallback,
+    )
+    from orgconfig.models import (
+        AccountStatus,
+        ConformancePack,
+        ConformancePackInfo,
+        DeploymentStatus,
+        OrgConfigRule,
+        RuleKind,
+        Status,
+    )
+    from orgconfig.organization import Organization
+    from orgconfig.regional import ConformancePacks, OrgConfigRules, Region
+    from orgconfig.retries import BusyPolicy, CallRetryPolicy, PollingPolicy
+    from orgconfig.templates import (
+        Template,
+        TemplateIssue,
+        TemplateParameter,
+        TemplateRemediation,
+        TemplateRule,
+    )
+
+_WHERE = {
+    **dict.fromkeys(
+        ("POLICY_TIMEOUT", "Deployment", "DeploymentResult", "ProgressCallback"),
+        "orgconfig.deployments",
+    ),
+    **dict.fromkeys(
+        (
+            "AccountStatus",
+            "ConformancePack",
+            "ConformancePackInfo",
+            "DeploymentStatus",
+            "OrgConfigRule",
+            "RuleKind",
+            "Status",
+        ),
+        "orgconfig.models",
+    ),
+    "Organization": "orgconfig.organization",
+    **dict.fromkeys(("ConformancePacks", "OrgConfigRules", "Region"), "orgconfig.regional"),
+    **dict.fromkeys(("BusyPolicy", "CallRetryPolicy", "PollingPolicy"), "orgconfig.retries"),
+    **dict.fromkeys(
+        ("Template", "TemplateIssue", "TemplateParameter", "TemplateRemediation", "TemplateRule"),
+        "orgconfig.templates",
+    ),
+}
+# Classes from private modules report the public path (as httpx does), so reprs, docs and
+# pickles point users to ``orgconfig.X``.
+_PUBLIC_PATH = frozenset({"ConformancePacks", "OrgConfigRules", "Region"})
 
 __all__ = [
+    "POLICY_TIMEOUT",
     "AccessDeniedError",
     "AccountStatus",
     "ApiError",
@@ -85,6 +129,7 @@ __all__ = [
     "OrganizationNotReadyError",
     "PollingPolicy",
     "ProgressCallback",
+    "Region",
     "ResourceInUseError",
     "RuleKind",
     "ServiceUnavailableError",
@@ -102,8 +147,19 @@ __all__ = [
     "__version__",
 ]
 
-# Classes from private modules report the public path (as httpx does), so reprs, docs and
-# pickles point users to ``orgconfig.X``.
-for _cls in (ConformancePacks, OrgConfigRules):
-    _cls.__module__ = "orgconfig"
-del _cls
+
+def __getattr__(name: str) -> Any:
+    """Import a public name on first use."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    if name in _PUBLIC_PATH:
+        value.__module__ = __name__
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """List the module's names, the lazily imported ones included."""
+    return sorted({*globals(), *__all__})

@@ -1,0 +1,102 @@
+"""How a deployment ended: :class:`DeploymentResult`, and the error a failed one raises."""
+
+from __future__ import annotations
+
+import attrs
+
+from orgconfig import errors
+from orgconfig.models import AccountStatus, DeploymentStatus, Status
+
+__all__ = ["DeploymentResult", "raise_for_failure"]
+
+_FAILURES_SHOWN = 20  # accounts listed in a DeploymentFailedError's message; .failures has all
+
+
+@attrs.frozen
+class DeploymentResult:
+    """How an organization-wide deployment ended (or stood, for a timeout's ``last_result``).
+
+    Attributes:
+        name: the conformance pack or rule.
+        kind: ``"conformance_pack"`` or ``"rule"``.
+        region: where it was deployed.
+        status: the overall status (for the delegated-admin quirk, derived from the accounts).
+        accounts: one :class:`~orgconfig.AccountStatus` per targeted account, sorted by id.
+        elapsed: seconds waited by ``wait()``, on the clock in force (for ``done()``, the
+            seconds since this object first looked).
+        polls: how many times the status was read.
+    """
+
+    name: str
+    kind: str
+    region: str
+    status: Status
+    accounts: tuple[AccountStatus, ...] = ()
+    elapsed: float = 0.0
+    polls: int = 0
+
+    @property
+    def succeeded(self) -> tuple[AccountStatus, ...]:
+        """The accounts that ended ``*_SUCCESSFUL``."""
+        return tuple(a for a in self.accounts if a.status.succeeded)
+
+    @property
+    def failed(self) -> tuple[AccountStatus, ...]:
+        """The accounts that ended ``*_FAILED``."""
+        return tuple(a for a in self.accounts if a.status.failed)
+
+    @property
+    def in_progress(self) -> tuple[AccountStatus, ...]:
+        """The accounts still ``*_IN_PROGRESS`` (only a timeout's ``last_result`` has any)."""
+        return tuple(a for a in self.accounts if a.status.in_progress)
+
+    @property
+    def ok(self) -> bool:
+        """True when the deployment finished and no account failed."""
+        return self.status.succeeded and not self.failed
+
+    def summary(self) -> str:
+        """Return a one-line summary.
+
+        Example: ``"conformance_pack 'p' in us-east-1: UPDATE_FAILED, 4/5 succeeded, 1 failed"``.
+        """
+        total = len(self.accounts)
+        parts = [f"{len(self.succeeded)}/{total} succeeded"]
+        if self.failed:
+            parts.append(f"{len(self.failed)} failed")
+        if self.in_progress:
+            parts.append(f"{len(self.in_progress)} in progress")
+        return f"{self.kind} {self.name!r} in {self.region}: {self.status.value}, " + ", ".join(
+            parts
+        )
+
+    def __repr__(self) -> str:
+        return f"<DeploymentResult {self.summary()}>"
+
+
+def raise_for_failure(
+    result: DeploymentResult, label: str, aggregate: DeploymentStatus | None
+) -> None:
+    """Raise :class:`~orgconfig.errors.DeploymentFailedError` unless ``result`` is ok."""
+    if result.ok:
+        return
+    failures = result.failed
+    lines = [
+        f"{a.account_id}: {a.error_code or 'no code'}: {a.error_message or ''}".rstrip(": ")
+        for a in failures[:_FAILURES_SHOWN]
+    ]
+    if len(failures) > _FAILURES_SHOWN:
+        lines.append(f"... and {len(failures) - _FAILURES_SHOWN} more (see .failures)")
+    head = f"{label} {result.name!r} in {result.region} ended {result.status.value}"
+    if failures:
+        head += f": {len(failures)} of {len(result.accounts)} accounts failed"
+    elif aggregate is not None and (aggregate.error_code or aggregate.error_message):
+        head += f": {aggregate.error_code}: {aggregate.error_message}"
+    raise errors.DeploymentFailedError(
+        "\n  ".join([head, *lines]),
+        name=result.name,
+        kind=result.kind,
+        region=result.region,
+        result=result,
+        failures=failures,
+    )

@@ -1,0 +1,488 @@
+"""One region of the organization: its conformance packs and rules, and the verbs on them.
+
+:class:`Region` is what ``org.in_region("eu-west-1")`` returns; ``org.conformance_packs`` and
+``org.rules`` are the home region's. Both collections share one implementation
+(:class:`_Collection`); what differs between the kinds is data in :mod:`orgconfig._kinds` plus
+the conversion of a ``get``. Each :class:`~orgconfig.Deployment` is given a :class:`_Reader`: the
+status calls of one pack or rule, so that the deployment builds no request itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+from orgconfig import _wire, errors
+from orgconfig._aws.config import ConfigApi
+from orgconfig._kinds import PACKS, RULES, Kind
+from orgconfig.deployments import Deployment
+from orgconfig.models import (
+    AccountStatus,
+    ConformancePack,
+    ConformancePackInfo,
+    DeploymentStatus,
+    OrgConfigRule,
+    Status,
+)
+from orgconfig.retries import BusyPolicy, CallRetryPolicy, PollingPolicy
+from orgconfig.templates import TEMPLATE_BODY_MAX_BYTES
+
+if TYPE_CHECKING:
+    import boto3
+
+    from orgconfig.organization import Organization
+
+__all__ = ["ConformancePacks", "OrgConfigRules", "Region"]
+
+_NAMES_PER_CALL = 25
+_log = logging.getLogger("orgconfig")
+_T = TypeVar("_T")
+_Info = TypeVar("_Info")
+
+
+def _batches(names: Iterable[str], size: int) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for name in names:
+        batch.append(name)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _status_filter(status: Status | str) -> str:
+    known = [s.value for s in Status if s is not Status.UNKNOWN]
+    value = status.value if isinstance(status, Status) else status
+    if value not in known:
+        raise errors.ValidationError(
+            f"status {status!r} is not one of {', '.join(known)}", field="status"
+        )
+    return value
+
+
+_DETAIL_PAGE = 100  # the most accounts one detailed-status page may hold
+
+
+class _Reader:
+    """The status calls of one pack or rule: what a :class:`~orgconfig.Deployment` reads."""
+
+    def __init__(self, api: ConfigApi, kind: Kind, name: str) -> None:
+        self._api = api
+        self._kind = kind
+        self.kind = kind.key
+        self.label = kind.label
+        self.region = api.region
+        self.name = name
+        self._missing: errors.NotFoundError | None = None
+
+    def not_found(self) -> errors.NotFoundError:
+        if self._missing is not None:
+            named = self._kind.named(self._missing, self.name)
+            assert isinstance(named, errors.NotFoundError)
+            return named
+        return errors.NotFoundError(
+            f"{self.label} {self.name!r} not found",
+            code=self._kind.not_found_code,
+            operation=self._kind.statuses,
+            region=self.region,
+            service="config",
+        )
+
+    def aggregate(self) -> DeploymentStatus | None:
+        try:
+            response = self._api.call(self._kind.statuses, {self._kind.names_param: [self.name]})
+        except errors.NotFoundError as missing:
+            self._missing = missing
+            return None
+        items = response.get(self._kind.statuses_key, [])
+        return self._kind.status_from_api(items[0]) if items else None
+
+    def accounts(self) -> list[AccountStatus]:
+        params = {self._kind.name_param: self.name}
+        convert = self._kind.account_status_from_api
+        try:
+            return [
+                convert(item)
+                for item in self._api.items(self._kind.detailed, self._kind.detailed_key, params)
+            ]
+        except errors.NotFoundError as err:
+            raise self._kind.named(err, self.name) from err.__cause__
+
+    def _in_progress(self, action: str) -> dict[str, Any]:
+        return {
+            self._kind.name_param: self.name,
+            "Filters": {self._kind.detailed_status_filter: f"{action.upper()}_IN_PROGRESS"},
+        }
+
+    def any_in_progress(self, action: str) -> bool:
+        page = self._api.first_page(
+            self._kind.detailed, self._kind.detailed_key, self._in_progress(action), limit=1
+        )
+        return bool(page)
+
+    def count_in_progress(self, action: str) -> tuple[int, int]:
+        count = pages = 0
+        params = {**self._in_progress(action), "Limit": _DETAIL_PAGE}
+        for page in self._api.pages(self._kind.detailed, params):
+            pages += 1
+            count += len(page.get(self._kind.detailed_key, []))
+        return count, pages
+
+
+class _Collection(Generic[_T, _Info]):
+    """The verbs shared by conformance packs and rules."""
+
+    _kind: Kind
+
+    def __init__(self, api: ConfigApi, *, polling: PollingPolicy, busy: BusyPolicy) -> None:
+        self._api = api
+        self._polling = polling
+        self._busy = busy
+
+    @property
+    def region(self) -> str:
+        """The region this collection works in."""
+        return self._api.region
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} in {self.region}>"
+
+    @contextlib.contextmanager
+    def _naming(self, name: str) -> Iterator[None]:
+        """Put the pack or rule's name into a NotFoundError (AWS's message does not say it)."""
+        try:
+            yield
+        except errors.NotFoundError as err:
+            raise self._kind.named(err, name) from err.__cause__
+
+    # -- deployments --------------------------------------------------------------------
+
+    def deployment(
+        self, name: str, *, operation: Literal["put", "delete"] | None = None
+    ) -> Deployment:
+        """Return a :class:`~orgconfig.Deployment` following ``name``'s current deployment.
+
+        Use it to resume waiting on a deployment started earlier, from this process or another
+        (for example after a crash). No API call is made until you ask the deployment something.
+        With ``operation="delete"``, a pack or rule already gone counts as deleted (the delete
+        finished while nobody waited) instead of raising ``NotFoundError``.
+        """
+        return Deployment(
+            _Reader(self._api, self._kind, name),
+            operation="delete" if operation == "delete" else "resume",
+            polling=self._polling,
+        )
+
+    def _start(
+        self,
+        name: str,
+        operation: Literal["put", "delete"],
+        submit: Callable[[], object],
+        wait_if_busy: bool | None,
+    ) -> Deployment:
+        deployment = Deployment(
+            _Reader(self._api, self._kind, name),
+            operation=operation,
+            polling=self._polling,
+            busy=self._busy,
+            submit=submit,
+        )
+        with self._naming(name):
+            return deployment._start(
+                wait_if_busy=self._busy.wait if wait_if_busy is None else wait_if_busy
+            )
+
+    def delete(
+        self, name: str, *, wait_if_busy: bool | None = None, missing_ok: bool = False
+    ) -> Deployment:
+        """Delete ``name`` from every member account; return the deletion to wait on.
+
+        The call is made at once. If a deployment of ``name`` is running, the returned
+        deployment first waits for it to settle, then calls again (per the organization's
+        :class:`~orgconfig.BusyPolicy`, or ``wait_if_busy``), all within ``wait()``.
+
+        Args:
+            name: the pack or rule.
+            wait_if_busy: override the busy policy's ``wait`` for this call.
+            missing_ok: when ``name`` does not exist, return a deletion that is already
+                finished (``DELETE_SUCCESSFUL``, no accounts) instead of raising: what
+                automation that must be idempotent wants.
+
+        Raises:
+            NotFoundError: no such pack or rule in this region for this caller (unless
+                ``missing_ok``).
+            ResourceInUseError: busy, and ``wait_if_busy=False``.
+        """
+        params = {self._kind.name_param: name}
+        try:
+            return self._start(
+                name, "delete", lambda: self._api.call(self._kind.delete, params), wait_if_busy
+            )
+        except errors.NotFoundError:
+            if not missing_ok:
+                raise
+        gone = self.deployment(name, operation="delete")
+        gone.done()  # the pack or rule is gone: the first look finishes it
+        return gone
+
+    def _put(self, name: str, request: Mapping[str, Any], wait_if_busy: bool | None) -> Deployment:
+        return self._start(
+            name, "put", lambda: self._api.call(self._kind.put, request), wait_if_busy
+        )
+
+    # -- reading ------------------------------------------------------------------------
+
+    def status(self, name: str) -> DeploymentStatus:
+        """Return the aggregate deployment status of ``name`` (one API call).
+
+        Raises:
+            NotFoundError: no such pack or rule in this region for this caller.
+        """
+        return self.deployment(name).status()
+
+    def statuses(self, names: Iterable[str] | None = None) -> Iterator[DeploymentStatus]:
+        """Yield the aggregate status of every pack or rule (or of ``names``), lazily."""
+        for item in self._describe_items(self._kind.statuses, self._kind.statuses_key, names):
+            yield self._kind.status_from_api(item)
+
+    def account_statuses(
+        self, name: str, status: Status | str | None = None, account_id: str | None = None
+    ) -> Iterator[AccountStatus]:
+        """Return an iterator over the per-account status of ``name``, lazily, page by page.
+
+        ``status`` and ``account_id`` filter on the service side; a status that is not one of
+        the nine states raises at once, before any call.
+
+        Raises:
+            ValidationError: ``status`` is not a known state (``field="status"``).
+            NotFoundError: no such pack or rule in this region for this caller (on iterating).
+        """
+        params: dict[str, Any] = {self._kind.name_param: name}
+        filters: dict[str, str] = {}
+        if status is not None:
+            filters[self._kind.detailed_status_filter] = _status_filter(status)
+        if account_id is not None:
+            filters["AccountId"] = account_id
+        if filters:
+            params["Filters"] = filters
+        return self._account_status_items(name, params)
+
+    def _account_status_items(self, name: str, params: dict[str, Any]) -> Iterator[AccountStatus]:
+        with self._naming(name):
+            for item in self._api.items(self._kind.detailed, self._kind.detailed_key, params):
+                yield self._kind.account_status_from_api(item)
+
+    def _describe_items(
+        self, operation: str, key: str, names: Iterable[str] | None
+    ) -> Iterator[dict[str, Any]]:
+        if names is None:
+            yield from self._api.items(operation, key, {})
+            return
+        for batch in _batches(dict.fromkeys(names), _NAMES_PER_CALL):
+            yield from self._api.items(operation, key, {self._kind.names_param: batch})
+
+    def names(self) -> Iterator[str]:
+        """Yield the name of every pack or rule this caller deployed in this region."""
+        for item in self._api.items(self._kind.describe, self._kind.describe_key, {}):
+            yield str(item[self._kind.name_param])
+
+
+class ConformancePacks(_Collection[ConformancePack, ConformancePackInfo]):
+    """Organization conformance packs in one region: ``org.conformance_packs``.
+
+    Example::
+
+        pack = ConformancePack("s3-baseline", Template.from_file("s3.yaml"))
+        result = org.conformance_packs.put(pack).wait()
+        print(result.summary())
+    """
+
+    _kind = PACKS
+
+    def put(self, pack: ConformancePack, *, wait_if_busy: bool | None = None) -> Deployment:
+        """Create or update ``pack`` in every member account; return the deployment to wait on.
+
+        Raises:
+            ValidationError: the template is over the 51,200 bytes a request body may carry and
+                was not loaded from S3 (load it with ``Template.from_s3_uri``).
+            TemplateValidationError, InvalidRequestError: the service rejected the request.
+            AccessDeniedError, OrganizationNotReadyError, LimitExceededError: see the error guide.
+            ResourceInUseError: still busy after the allowed attempts, or ``wait_if_busy=False``.
+        """
+        template = pack.template
+        if template.s3_uri is None and template.needs_s3:
+            raise errors.ValidationError(
+                f"the template is {template.size_bytes:,} bytes, over the "
+                f"{TEMPLATE_BODY_MAX_BYTES:,} bytes TemplateBody allows: upload it to S3 and "
+                "load it with Template.from_s3_uri('s3://bucket/key')",
+                field="template",
+            )
+        request = _wire.put_conformance_pack_request(pack)
+        return self._put(pack.name, request, wait_if_busy)
+
+    def get(self, name: str) -> ConformancePackInfo:
+        """Return what the service knows of pack ``name`` (the template is not returned by AWS).
+
+        Raises:
+            NotFoundError: no such pack in this region for this caller.
+        """
+        with self._naming(name):
+            for info in self.list([name]):
+                return info
+        raise errors.NotFoundError(
+            f"conformance pack {name!r} not found",
+            code=PACKS.not_found_code,
+            operation=PACKS.describe,
+            region=self.region,
+        )
+
+    def list(self, names: Iterable[str] | None = None) -> Iterator[ConformancePackInfo]:
+        """Yield every pack (or those in ``names``, 25 per call), lazily, page by page."""
+        for item in self._describe_items(PACKS.describe, PACKS.describe_key, names):
+            yield _wire.conformance_pack_info(item)
+
+
+class OrgConfigRules(_Collection[OrgConfigRule, OrgConfigRule]):
+    """Organization config rules in one region: ``org.rules``.
+
+    Example::
+
+        rule = OrgConfigRule.managed("s3-versioning", "S3_BUCKET_VERSIONING_ENABLED")
+        org.rules.put(rule).wait()
+        assert org.rules.get("s3-versioning") == rule
+    """
+
+    _kind = RULES
+
+    def put(self, rule: OrgConfigRule, *, wait_if_busy: bool | None = None) -> Deployment:
+        """Create or update ``rule`` in every member account; return the deployment to wait on.
+
+        Raises:
+            InvalidRequestError: the service rejected the request.
+            AccessDeniedError, OrganizationNotReadyError, LimitExceededError: see the error guide.
+            ResourceInUseError: still busy after the allowed attempts, or ``wait_if_busy=False``.
+        """
+        request = _wire.put_config_rule_request(rule)
+        return self._put(rule.name, request, wait_if_busy)
+
+    def get(self, name: str) -> OrgConfigRule:
+        """Return rule ``name`` as an :class:`~orgconfig.OrgConfigRule` equal to what was put.
+
+        A Guard rule's policy text comes from GetOrganizationCustomRulePolicy and the tags
+        from ListTagsForResource: up to three calls.
+
+        Raises:
+            NotFoundError: no such rule in this region for this caller.
+        """
+        with self._naming(name):
+            for rule in self.list([name]):
+                return rule
+        raise errors.NotFoundError(
+            f"organization config rule {name!r} not found",
+            code=RULES.not_found_code,
+            operation=RULES.describe,
+            region=self.region,
+        )
+
+    def list(self, names: Iterable[str] | None = None) -> Iterator[OrgConfigRule]:
+        """Yield every rule (or those in ``names``, 25 per call), lazily.
+
+        Each rule costs one ListTagsForResource call, and a Guard rule one more for its policy.
+        """
+        for item in self._describe_items(RULES.describe, RULES.describe_key, names):
+            policy = None
+            if "OrganizationCustomPolicyRuleMetadata" in item:
+                policy = self.policy_text(item[RULES.name_param])
+            tags = self._tags(item["OrganizationConfigRuleArn"])
+            try:
+                rule = _wire.config_rule(item, policy_text=policy, tags=tags)
+            except errors.ValidationError as err:
+                # Something put by another tool that orgconfig's model cannot represent: say
+                # which rule, rather than fail the whole listing with an anonymous error.
+                name = item[RULES.name_param]
+                raise errors.ValidationError(
+                    f"rule {name!r} as AWS holds it is not a valid OrgConfigRule: {err}",
+                    field=err.field,
+                ) from err
+            yield rule
+
+    def policy_text(self, name: str) -> str:
+        """Return the Guard policy text of custom policy rule ``name``.
+
+        Raises:
+            NotFoundError: no such rule in this region for this caller.
+        """
+        with self._naming(name):
+            response = self._api.call("GetOrganizationCustomRulePolicy", {RULES.name_param: name})
+        return str(response.get("PolicyText", ""))
+
+    def _tags(self, arn: str) -> dict[str, str]:
+        tags = self._api.items("ListTagsForResource", "Tags", {"ResourceArn": arn})
+        return _wire.tags_from_api(list(tags))
+
+
+class Region:
+    """One region of the organization: ``org.in_region("eu-west-1")``.
+
+    The AWS Config organization APIs are regional: a pack or rule deployed in one region is
+    unknown in the others. A :class:`Region` shares its :class:`~orgconfig.Organization`'s
+    session, clients and policies.
+
+    Attributes:
+        name: the region, such as ``"eu-west-1"``.
+        organization: the :class:`~orgconfig.Organization` it belongs to.
+        conformance_packs: the organization conformance packs in this region
+            (:class:`~orgconfig.ConformancePacks`).
+        rules: the organization config rules in this region (:class:`~orgconfig.OrgConfigRules`).
+
+    Example::
+
+        ireland = org.in_region("eu-west-1")
+        ireland.rules.put(OrgConfigRule.managed("s3-versioning", "S3_BUCKET_VERSIONING_ENABLED"))
+    """
+
+    def __init__(self, organization: Organization, name: str) -> None:
+        self.organization = organization
+        self.name = name
+        api = ConfigApi(organization.clients.client("config", name), name)
+        self.conformance_packs = ConformancePacks(
+            api, polling=organization.polling, busy=organization.busy
+        )
+        self.rules = OrgConfigRules(api, polling=organization.polling, busy=organization.busy)
+
+    # The attributes of the one-region object this view replaces, so that code written for it
+    # keeps working.
+    @property
+    def region(self) -> str:
+        """The region's name (same as :attr:`name`)."""
+        return self.name
+
+    @property
+    def session(self) -> boto3.Session:
+        """The organization's boto3 session."""
+        return self.organization.session
+
+    @property
+    def polling(self) -> PollingPolicy:
+        """The organization's polling policy."""
+        return self.organization.polling
+
+    @property
+    def busy(self) -> BusyPolicy:
+        """The organization's busy policy."""
+        return self.organization.busy
+
+    @property
+    def retries(self) -> CallRetryPolicy:
+        """The organization's per-call retry policy."""
+        return self.organization.retries
+
+    def in_region(self, region: str) -> Region:
+        """Return another region of the same organization."""
+        return self.organization.in_region(region)
+
+    def __repr__(self) -> str:
+        return f"<Region {self.name}>"
