@@ -17,7 +17,12 @@ import boto3
 import pytest
 import yaml
 from botocore.awsrequest import AWSResponse, HTTPHeaders
-from botocore.exceptions import ClientError, NoCredentialsError, ResponseStreamingError
+from botocore.exceptions import (
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    ResponseStreamingError,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
@@ -351,6 +356,8 @@ def test_public_names_live_in_orgconfig_templates() -> None:
     """The package's names are importable from orgconfig.templates and report it as their module."""
     assert set(templates.__all__) == {
         "MAX_EXPANDED_NODES",
+        "MAX_EXPANDED_SIZE",
+        "MAX_INTEGER_DIGITS",
         "MAX_NESTING_DEPTH",
         "MAX_RULES_PER_PACK",
         "TEMPLATE_BODY_MAX_BYTES",
@@ -752,16 +759,28 @@ def test_from_s3_uri_other_error_is_an_api_error() -> None:
     assert str(info.value) == "GetObject in eu-west-1: InvalidObjectState: archived"
 
 
-def test_from_s3_uri_no_credentials_is_a_transport_error() -> None:
-    """A call that gets no answer at all is a TransportError raised from botocore's error."""
+def test_from_s3_uri_no_credentials_is_a_configuration_error() -> None:
+    """Missing credentials are a typed setup error naming the session, from botocore's error."""
 
     def no_credentials(**_: Any) -> None:
         raise NoCredentialsError()
 
-    with pytest.raises(errors.TransportError) as info:
+    with pytest.raises(errors.ConfigurationError) as info:
         Template.from_s3_uri(URI, session=stub_session(no_credentials))
-    assert info.value.message.startswith(f"Could not read the template {URI}: ")
+    assert info.value.field == "session"
     assert isinstance(info.value.__cause__, NoCredentialsError)
+
+
+def test_from_s3_uri_no_connection_is_a_transport_error() -> None:
+    """A call that gets no answer at all is a TransportError raised from botocore's error."""
+
+    def no_connection(**_: Any) -> None:
+        raise EndpointConnectionError(endpoint_url="https://s3.amazonaws.com")
+
+    with pytest.raises(errors.TransportError) as info:
+        Template.from_s3_uri(URI, session=stub_session(no_connection))
+    assert info.value.message.startswith(f"Could not read the template {URI}: ")
+    assert isinstance(info.value.__cause__, EndpointConnectionError)
 
 
 def test_from_s3_uri_broken_stream_is_a_transport_error() -> None:

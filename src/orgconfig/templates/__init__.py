@@ -21,20 +21,38 @@ Safety properties of the parser (a template is untrusted input):
   reads more than the limit either way.
 * **Strict text.** The bytes must be UTF-8 (a leading byte order mark is allowed and kept in
   :attr:`Template.body`); CRLF line endings are fine.
-* **No object construction.** YAML goes through a :class:`yaml.SafeLoader`-style loader: plain
-  data only, never Python objects. The CloudFormation short-form tags (``!Ref``, ``!GetAtt``,
-  ``!Sub``, ``!If``...) become their long form (``{"Ref": "X"}``, ``{"Fn::GetAtt": ["A", "B"]}``,
-  ``{"Condition": "C"}``); any other local tag is an error. Dates stay strings, as in
-  CloudFormation (``AWSTemplateFormatVersion: 2010-09-09``).
+* **No object construction.** YAML goes through a :class:`yaml.SafeLoader`-style loader that
+  builds JSON's types only (strings, numbers, booleans, null, lists, mappings), never Python
+  objects. The CloudFormation short-form tags (``!Ref``, ``!GetAtt``, ``!Sub``, ``!If``...)
+  become their long form (``{"Ref": "X"}``, ``{"Fn::GetAtt": ["A", "B"]}``,
+  ``{"Condition": "C"}``); the YAML tags of JSON's types (``!!str``, ``!!int``, ``!!float``,
+  ``!!bool``, ``!!null``, ``!!seq``, ``!!map``) work, and their value must be of that type
+  (``!!int x`` is an error); every other tag (``!!binary``, ``!!timestamp``, ``!!set``,
+  ``!!omap``, ``!!pairs``, ``!!python/...``, unknown ``!Local`` or ``!<global>`` tags) is an
+  error with its line. Dates stay strings, as in CloudFormation
+  (``AWSTemplateFormatVersion: 2010-09-09``).
+* **Printable numbers.** An integer of more than :data:`MAX_INTEGER_DIGITS` digits, or a number
+  too large for a float (``1e999``), is an error with its line, in YAML, in JSON and in a JSON
+  ``InputParameters`` string; quoting it keeps it as text.
 * **No duplicate keys.** A mapping that repeats a key is an error naming the key and its line,
   in YAML and in JSON alike (the standard loaders silently keep the last value).
-* **Bounded aliases and nesting.** YAML anchors and aliases are composed into a graph whose
-  expanded size is measured before anything is built from it: more than
-  :data:`MAX_EXPANDED_NODES` nodes once aliases are expanded (a "billion laughs" document), a
-  recursive alias, or nesting deeper than :data:`MAX_NESTING_DEPTH` levels is an error. The
-  composer is pure Python (fed by libyaml's event parser when it is installed), so deep nesting
-  can never overflow the C stack; a document so deep that libyaml refuses it first gets the same
-  nesting error as with the pure-Python parser.
+* **Bounded aliases and nesting.** YAML anchors and aliases are measured as they are composed,
+  before anything is built from them: more than :data:`MAX_EXPANDED_NODES` nodes or
+  :data:`MAX_EXPANDED_SIZE` characters once aliases are expanded (a "billion laughs" document,
+  or one long string anchored once and aliased thousands of times), a recursive alias, or
+  nesting deeper than :data:`MAX_NESTING_DEPTH` levels is an error. Since an alias-free document
+  is at most twice its text in that measure, no template under the size limit grows past
+  :data:`MAX_EXPANDED_SIZE` (two times :data:`TEMPLATE_S3_MAX_BYTES`) through aliases, and its
+  parsed data prints (``repr()``) in a few times its size. The composer is pure Python (fed by
+  libyaml's event parser when it is installed), so deep nesting can never overflow the C stack;
+  a document so deep that libyaml refuses it first gets the same nesting error as with the
+  pure-Python parser. JSON (templates, and ``InputParameters`` strings) is scanned for its depth
+  before it is read. Parsing the densest 300 KB templates peaks under 64 MB of memory.
+* **Typed errors only.** Whatever the arguments, the constructors raise only
+  :class:`orgconfig.errors` exceptions: an argument of the wrong type or form is a
+  :class:`~orgconfig.errors.TemplateError` whose ``field`` names the parameter (``"text"``,
+  ``"path"``, ``"source"``, ``"s3_uri"``...), and a path that is not a regular file (a
+  directory, a FIFO, a device) is refused without blocking on it.
 * **Literal where it matters.** ``Source.Owner`` must be written literally (not as an intrinsic
   function), since a rule's kind decides what else it needs; this is the one place where the
   checks are stricter than CloudFormation. Every other property may be an intrinsic function,
@@ -56,9 +74,11 @@ Example::
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Mapping
 from typing import Final
 
@@ -82,6 +102,8 @@ from orgconfig.templates._records import (
 )
 from orgconfig.templates._yaml import (
     MAX_EXPANDED_NODES,
+    MAX_EXPANDED_SIZE,
+    MAX_INTEGER_DIGITS,
     MAX_NESTING_DEPTH,
     check_size,
     decode,
@@ -91,6 +113,8 @@ from orgconfig.templates._yaml import (
 
 __all__ = [
     "MAX_EXPANDED_NODES",
+    "MAX_EXPANDED_SIZE",
+    "MAX_INTEGER_DIGITS",
     "MAX_NESTING_DEPTH",
     "MAX_RULES_PER_PACK",
     "TEMPLATE_BODY_MAX_BYTES",
@@ -123,7 +147,9 @@ class Template:
     Raises:
         orgconfig.errors.TemplateError: the template cannot be parsed, is too large, or would be
             rejected by the service. Its ``path`` is :attr:`source` (else :attr:`s3_uri`), which
-            ``str(error)`` names first.
+            ``str(error)`` names first. An argument of the wrong type or form is one too, its
+            ``field`` naming the argument: ``body`` not a str, ``source`` not a str or None,
+            ``s3_uri`` not of the form ``s3://bucket/key``.
 
     Example::
 
@@ -153,6 +179,10 @@ class Template:
     _warnings: tuple[TemplateIssue, ...] = attrs.field(init=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
+        _check_text(self.body, "body", self.source)
+        _check_source(self.source)
+        if self.s3_uri is not None:
+            _split_s3_uri(self.s3_uri, field="s3_uri")
         path = self.source if self.source is not None else self.s3_uri  # what errors name
         if len(self.body) > TEMPLATE_S3_MAX_BYTES:  # every character is at least one byte
             raise_too_large(len(self.body), path, at_least=True)
@@ -168,7 +198,14 @@ class Template:
         if not self.body.removeprefix(_BOM).strip():
             raise errors.TemplateError("The template is empty", path=path)
         document = parse(self.body.removeprefix(_BOM), path)
-        checked = check(document, path)
+        try:
+            checked = check(document, path)
+        except RecursionError as e:  # only when the caller's own stack was already deep
+            raise errors.TemplateError(
+                f"The template nests too deeply to be checked here (at most {MAX_NESTING_DEPTH} "
+                "levels)",
+                path=path,
+            ) from e
         object.__setattr__(self, "_size_bytes", len(data))
         object.__setattr__(self, "_sha256", hashlib.sha256(data).hexdigest())
         object.__setattr__(self, "_rules", checked.rules)
@@ -179,44 +216,42 @@ class Template:
     # -- named constructors -----------------------------------------------------------------
 
     @classmethod
-    def from_string(cls, text: str | bytes, *, source: str | None = None) -> Template:
+    def from_string(cls, text: str | bytes | bytearray, *, source: str | None = None) -> Template:
         """Parse a template from its text, or from its bytes (which must be UTF-8).
 
-        ``source`` names the template in error messages (``TemplateError.path``).
+        ``source`` names the template in error messages (``TemplateError.path``). ``text`` of
+        another type than str or bytes (or ``bytearray``) is a
+        :class:`~orgconfig.errors.TemplateError` with ``field="text"``; a ``source`` that is
+        not a str, one with ``field="source"``.
 
         Example::
 
             template = Template.from_string(body_bytes, source="my-pack.yaml")
         """
-        if isinstance(text, bytes):
-            text = decode(text, source)
+        _check_source(source)
+        _check_text(text, "text", source, binary=True)
+        if isinstance(text, (bytes, bytearray)):
+            text = decode(bytes(text), source)
         return cls(body=text, source=source)
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> Template:
         """Read and parse a template file.
 
-        The size is checked before the file is read. A missing or unreadable file is a
+        ``path`` is a str, bytes or a path-like object. The size is checked before the file is
+        read. A missing or unreadable file, or one that is not a regular file (a directory, a
+        FIFO, a device: refused without waiting on it), is a
         :class:`~orgconfig.errors.TemplateError` (``field="template"``, ``path`` set to the file)
         with the :class:`OSError` as its cause, not a bare ``FileNotFoundError``: every way a
-        template can fail to load is one error type.
+        template can fail to load is one error type. A ``path`` of another type is a
+        :class:`~orgconfig.errors.TemplateError` with ``field="path"``.
 
         Example::
 
             template = Template.from_file("packs/s3.yaml")
         """
-        name = os.fspath(path)
-        try:
-            with open(name, "rb") as stream:
-                size = os.fstat(stream.fileno()).st_size
-                check_size(size, name)
-                data = stream.read(TEMPLATE_S3_MAX_BYTES + 1)
-        except FileNotFoundError as e:
-            raise errors.TemplateError(f"The template file {name} does not exist", path=name) from e
-        except OSError as e:
-            raise errors.TemplateError(
-                f"The template file {name} cannot be read: {e.strerror or e}", path=name
-            ) from e
+        name = _path_name(path)
+        data = _read_file(name)
         check_size(len(data), name)
         return cls(body=decode(data, name), source=name)
 
@@ -244,6 +279,12 @@ class Template:
             assert template.s3_uri == "s3://my-templates/packs/s3.yaml"
         """
         bucket, key = _split_s3_uri(uri)
+        if session is not None and not isinstance(session, boto3.Session):
+            raise errors.TemplateError(
+                f"session must be a boto3.Session or None, not {type(session).__name__}",
+                field="session",
+                path=uri,
+            )
         try:
             from orgconfig._aws.s3 import read_s3_object  # noqa: PLC0415  (boto3 on use)
 
@@ -310,19 +351,98 @@ class Template:
         return f"Template({where}, size_bytes={self._size_bytes}, rules={len(self._rules)})"
 
 
-def _split_s3_uri(uri: str) -> tuple[str, str]:
+def _split_s3_uri(uri: object, *, field: str = "template_s3_uri") -> tuple[str, str]:
+    if not isinstance(uri, str):
+        raise errors.TemplateError(
+            f"The template S3 URI must be a str of the form s3://bucket/key, not "
+            f"{type(uri).__name__}",
+            field=field,
+        )
     if len(uri) > TEMPLATE_S3_URI_MAX_LENGTH:
         raise errors.TemplateError(
             f"The template S3 URI is {len(uri):,} characters long; TemplateS3Uri may be at most "
             f"{TEMPLATE_S3_URI_MAX_LENGTH:,}",
-            field="template_s3_uri",
+            field=field,
             path=uri,
         )
     match = _S3_URI.fullmatch(uri)
     if match is None:
         raise errors.TemplateError(
             f"{uri!r} is not an S3 URI of the form s3://bucket/key",
-            field="template_s3_uri",
+            field=field,
             path=uri,
         )
     return match["bucket"], match["key"]
+
+
+def _check_text(text: object, field: str, source: str | None, *, binary: bool = False) -> None:
+    """Refuse a template text that is not a str (or, when ``binary``, bytes)."""
+    kinds = (str, bytes, bytearray) if binary else (str,)
+    if not isinstance(text, kinds):
+        wanted = "a str or bytes" if binary else "a str"
+        raise errors.TemplateError(
+            f"{field} must be {wanted} (the template text), not {type(text).__name__}",
+            field=field,
+            path=source,
+        )
+
+
+def _check_source(source: object) -> None:
+    if source is not None and not isinstance(source, str):
+        raise errors.TemplateError(
+            f"source must be a str naming the template, or None, not {type(source).__name__}",
+            field="source",
+        )
+
+
+def _path_name(path: object) -> str:
+    """The file name of ``path``: a str, bytes or path-like object; anything else is refused."""
+    try:
+        name = os.fspath(path)  # type: ignore[call-overload]
+    except TypeError:
+        raise errors.TemplateError(
+            f"path must be a str or a path-like object, not {type(path).__name__}",
+            field="path",
+        ) from None
+    return os.fsdecode(name)
+
+
+def _read_file(name: str) -> bytes:
+    """Read at most the size limit from the regular file ``name``; any failure is typed.
+
+    The file is opened without blocking (a FIFO with no writer would block ``open()`` for
+    ever) and refused unless it is a regular file; its size is checked before it is read.
+    """
+    shown = "".join(char if char.isprintable() else repr(char)[1:-1] for char in name)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(name, flags)
+    except FileNotFoundError as e:
+        raise errors.TemplateError(f"The template file {shown} does not exist", path=shown) from e
+    except (OSError, ValueError) as e:  # ValueError: a NUL or an unencodable character
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise errors.TemplateError(
+            f"The template file {shown} cannot be read: {reason}", path=shown
+        ) from e
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise _not_regular(status.st_mode, name)
+        check_size(status.st_size, shown)
+        with os.fdopen(descriptor, "rb", closefd=False) as stream:
+            return stream.read(TEMPLATE_S3_MAX_BYTES + 1)
+    except OSError as e:
+        raise errors.TemplateError(
+            f"The template file {shown} cannot be read: {e.strerror or e}", path=shown
+        ) from e
+    finally:
+        os.close(descriptor)
+
+
+def _not_regular(mode: int, name: str) -> OSError:
+    if stat.S_ISDIR(mode):
+        return IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), name)
+    kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) else "a socket"
+    if not (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode)):
+        kind = "a special file"
+    return OSError(errno.EINVAL, f"it is {kind}, not a regular file", name)

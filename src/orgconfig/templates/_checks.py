@@ -46,6 +46,8 @@ from orgconfig._limits import (
     TEMPLATE_RULE_NAME_MAX,
 )
 from orgconfig.templates import _cloudformation as cfn
+from orgconfig.templates import _json
+from orgconfig.templates._bounds import ParseError
 from orgconfig.templates._records import (
     TemplateIssue,
     TemplateParameter,
@@ -418,10 +420,16 @@ class _Checker(ReferenceChecker):
             return {}
         if isinstance(value, str):
             try:
-                value = json.loads(value)
+                value = _json.loads(value, what="the JSON text")
             except json.JSONDecodeError as e:
                 raise errors.TemplateError(
                     f"{location}: a string InputParameters must hold a JSON object: {e.msg}",
+                    path=self.source,
+                    location=location,
+                ) from e
+            except ParseError as e:  # too deep, a number too large, a repeated key
+                raise errors.TemplateError(
+                    f"{location}: a string InputParameters must hold a JSON object: {e.message}",
                     path=self.source,
                     location=location,
                 ) from e

@@ -7,26 +7,46 @@ tags in their long form; whether the data is a template the service accepts is
 
 Two YAML backends share one composer and one constructor: libyaml's event parser when PyYAML has
 it (:class:`_CLoader`), else the pure-Python one (:class:`_PyLoader`). Both give the same
-orgconfig messages. The nesting bound (:data:`MAX_NESTING_DEPTH`) is checked by the composer;
-libyaml (as PyYAML 6.0.4's wheels bundle it) also refuses deep nesting itself, at a depth of its
-own (1,000) and in its own words, and its scanner reads so far ahead that it refuses before the
-composer has seen :data:`MAX_NESTING_DEPTH` levels. So when the libyaml backend fails, the text
-is composed again with the pure-Python backend, whose only bound is ours: if that finds the text
-too deep, the error is orgconfig's nesting error, whichever backend refused first (see
-:func:`_raise_if_too_deep`). Only a failed parse pays for the second look.
+orgconfig messages. The composer measures every node as it closes it: its nesting depth
+(:data:`MAX_NESTING_DEPTH`), and for a node that holds aliases its size and node count once the
+aliases are expanded (:data:`MAX_EXPANDED_SIZE`, :data:`MAX_EXPANDED_NODES`), so an alias bomb is
+refused as soon as its first too-large node closes, before anything is constructed, in time and
+memory proportional to the text. libyaml (as PyYAML 6.0.4's wheels bundle it) also refuses deep
+nesting itself, at a depth of its own (1,000) and in its own words, and its scanner reads so far
+ahead that it refuses before the composer has seen :data:`MAX_NESTING_DEPTH` levels. So when the
+libyaml backend fails, the text's events are read again with the pure-Python parser (events only,
+nothing kept), whose only bound is ours: if that finds the text too deep, the error is
+orgconfig's nesting error, whichever backend refused first (see :func:`_raise_if_too_deep`).
+Only a failed parse pays for the second look.
+
+The constructor builds only what JSON can hold. The tags it knows are the short forms of the
+intrinsic functions and the YAML 1.1 tags of JSON's types: ``!!str``, ``!!int``, ``!!float``,
+``!!bool``, ``!!null``, ``!!seq`` and ``!!map`` (an explicit scalar tag on a value it cannot read,
+``!!int x``, is an error), and the ``<<`` merge key. Every other tag (``!!binary``, ``!!timestamp``,
+``!!set``, ``!!omap``, ``!!pairs``, ``!!value``, ``!!yaml``, ``!!merge`` on a value, the
+``!!python/...`` tags, global ``!<tag:...>`` tags and unknown local ``!Tags``) is an error with
+its line, as are integers of more than :data:`MAX_INTEGER_DIGITS` digits and numbers that overflow
+a float (``1e999``; ``.inf`` and ``.nan`` are values). Plain scalars that YAML 1.1 would read as
+timestamps or as the ``=`` value key stay strings, as in CloudFormation.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, Final, NoReturn, Protocol, cast
 
 import yaml
 from yaml.composer import Composer
 from yaml.constructor import BaseConstructor, ConstructorError, SafeConstructor
-from yaml.events import Event
+from yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    Event,
+    NodeEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
 from yaml.reader import Reader, ReaderError
@@ -35,26 +55,28 @@ from yaml.scanner import Scanner
 
 from orgconfig import errors
 from orgconfig._limits import TEMPLATE_S3_MAX_BYTES
+from orgconfig.templates import _json
+from orgconfig.templates._bounds import (
+    MAX_EXPANDED_NODES,
+    MAX_EXPANDED_SIZE,
+    MAX_INTEGER_DIGITS,
+    MAX_NESTING_DEPTH,
+    ParseError,
+    check_float,
+    check_integer_text,
+    shorten,
+)
 
 __all__ = [
     "MAX_EXPANDED_NODES",
+    "MAX_EXPANDED_SIZE",
+    "MAX_INTEGER_DIGITS",
     "MAX_NESTING_DEPTH",
     "check_size",
     "decode",
     "parse",
     "raise_too_large",
 ]
-
-MAX_EXPANDED_NODES: Final = 250_000
-"""Most YAML nodes a template may hold once its aliases are expanded.
-
-No alias-free document under :data:`~orgconfig.templates.TEMPLATE_S3_MAX_BYTES` comes near it
-(every node takes at least two bytes), so the bound only stops documents that multiply themselves
-through aliases.
-"""
-
-MAX_NESTING_DEPTH: Final = 100
-"""Deepest nesting of mappings and sequences a template may use."""
 
 # ---------------------------------------------------------------------------------------------
 # Sizes and bytes
@@ -97,17 +119,8 @@ def decode(data: bytes, source: str | None) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-class _ParseError(Exception):
-    """A parse problem found by the loader; turned into a TemplateError with the source."""
-
-    def __init__(self, message: str, location: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.location = location
-
-
-_TIMESTAMP_TAG: Final = "tag:yaml.org,2002:timestamp"
-_MERGE_TAG: Final = "tag:yaml.org,2002:merge"
+_TAG: Final = "tag:yaml.org,2002:"
+_MERGE_TAG: Final = _TAG + "merge"
 
 # Short-form tag -> (long-form key, node kinds it may tag).
 _SCALAR, _SEQUENCE, _MAPPING = "scalar", "sequence", "mapping"
@@ -134,9 +147,12 @@ _SHORT_FORMS: Final[Mapping[str, tuple[str, tuple[str, ...]]]] = {
 }
 
 
+def _mark_text(mark: Any) -> str | None:
+    return f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else None
+
+
 def _where(node: Node) -> str:
-    mark = node.start_mark
-    return f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "unknown"
+    return _mark_text(node.start_mark) or "unknown"
 
 
 def _node_kind(node: Node) -> str:
@@ -148,16 +164,29 @@ def _node_kind(node: Node) -> str:
 
 
 class _CfnResolver(Resolver):
-    """YAML 1.1 implicit types without timestamps: CloudFormation reads dates as strings."""
+    """YAML 1.1 implicit types without timestamps and the ``=`` value key: those stay strings."""
 
 
+_NOT_IMPLICIT: Final = (_TAG + "timestamp", _TAG + "value")
 _CfnResolver.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP_TAG]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _NOT_IMPLICIT]
     for first, resolvers in Resolver.yaml_implicit_resolvers.items()
 }
 
 
-class _TooDeepError(_ParseError):
+def _implicit_pattern(name: str) -> re.Pattern[str]:
+    """The YAML 1.1 pattern of the scalar type ``name``: what ``!!name`` accepts too."""
+    for resolvers in Resolver.yaml_implicit_resolvers.values():
+        for tag, regexp in resolvers:
+            if tag == _TAG + name:
+                return cast("re.Pattern[str]", regexp)
+    raise LookupError(name)  # pragma: no cover - PyYAML defines all four
+
+
+_PATTERNS: Final = {name: _implicit_pattern(name) for name in ("int", "float", "bool", "null")}
+
+
+class _TooDeepError(ParseError):
     """The composer's nesting bound: the one depth error, whichever backend reads the text."""
 
     def __init__(self, location: str | None) -> None:
@@ -172,39 +201,113 @@ class _EventSource(Protocol):
 
 
 class _CfnComposer(Composer):
-    """The PyYAML composer, bounded in nesting depth so that it never recurses too far."""
+    """The PyYAML composer, measuring each node as it closes it.
+
+    Depth is bounded as the composer descends, so that it never recurses too far. Each node's
+    measure (its expanded size, its expanded node count and its height) is the sum of its
+    children's, so aliases are expanded by arithmetic, never in memory: the measure of an
+    anchored node is kept, and each alias to it adds it again. A node whose measure includes an
+    alias is refused as soon as it is over a bound.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self._depth = 0
+        # One accumulator per open node: [size, nodes, height, holds an alias]. The first
+        # stands for the document, which receives the root's measure.
+        self._open: list[list[int]] = [[0, 0, 0, 0]]
+        self._anchored: dict[int, tuple[int, int, int]] = {}
 
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        event = cast("_EventSource", self).peek_event()
+        if self._depth >= MAX_NESTING_DEPTH:
+            raise _TooDeepError(_mark_text(event.start_mark))
+        is_alias = isinstance(event, AliasEvent)
+        anchor = None if is_alias else cast("NodeEvent", event).anchor
+        children = [0, 0, 0, 0]
+        self._open.append(children)
         self._depth += 1
         try:
-            if self._depth > MAX_NESTING_DEPTH:
-                mark = cast("_EventSource", self).peek_event().start_mark
-                where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
-                raise _TooDeepError(where)
-            return super().compose_node(parent, index)
+            node = super().compose_node(parent, index)
         finally:
             self._depth -= 1
+            self._open.pop()
+        assert node is not None
+        if is_alias:
+            measure = self._anchored.get(id(node))
+            if measure is None:
+                raise ParseError(
+                    "The template holds a recursive alias (an alias inside the node it refers to)",
+                    location=_mark_text(event.start_mark),
+                )
+            size, nodes, height = measure
+            aliased = 1
+        else:
+            own = len(node.value) if isinstance(node, ScalarNode) else 0
+            size, nodes, height = children[0] + own + 1, children[1] + 1, children[2] + 1
+            aliased = children[3]
+            node.end_mark = None  # never read: a mark less per node is memory saved
+            if anchor is not None:
+                self._anchored[id(node)] = (size, nodes, height)
+        if aliased:
+            _check_expansion(size, nodes, height, _mark_text(event.start_mark))
+        outer = self._open[-1]
+        outer[0] += size
+        outer[1] += nodes
+        outer[2] = max(outer[2], height)
+        outer[3] |= aliased
+        return node
+
+
+def _check_expansion(size: int, nodes: int, height: int, where: str | None) -> None:
+    """Refuse a node that, its aliases expanded, is over a bound."""
+    if nodes > MAX_EXPANDED_NODES:
+        raise ParseError(
+            f"The template expands to more than {MAX_EXPANDED_NODES:,} YAML nodes through anchors "
+            "and aliases (&name / *name); refusing to expand it",
+            location=where,
+        )
+    if size > MAX_EXPANDED_SIZE:
+        raise ParseError(
+            f"The template expands to more than {MAX_EXPANDED_SIZE:,} characters through anchors "
+            "and aliases (&name / *name); refusing to expand it",
+            location=where,
+        )
+    if height > MAX_NESTING_DEPTH:
+        raise ParseError(
+            f"The template nests mappings and sequences more than {MAX_NESTING_DEPTH} levels deep "
+            "once its aliases are expanded",
+            location=where,
+        )
 
 
 class _CfnConstructor(SafeConstructor):
-    """Safe construction, refusing duplicate keys, with CloudFormation's short-form tags."""
+    """Safe construction of JSON's types only, refusing duplicate keys, with the short forms."""
 
-    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Hashable, Any]:
+    def construct_document(self, node: Node) -> Any:
+        # Depth first, each collection built whole before its parent: PyYAML's breadth-first
+        # default keeps a suspended generator per collection (a third of the memory of a dense
+        # document), and exists only for recursive aliases, which the composer refuses. The
+        # recursion is bounded by MAX_NESTING_DEPTH.
+        self.deep_construct = True
+        return super().construct_document(node)
+
+    def construct_mapping(self, node: Node, deep: bool = False) -> dict[Hashable, Any]:
+        if not isinstance(node, MappingNode):
+            raise ConstructorError(
+                None, None, f"expected a mapping, but found a {_node_kind(node)}", node.start_mark
+            )
         seen: dict[Hashable, Node] = {}
         for key_node, _ in node.value:
             if key_node.tag == _MERGE_TAG or not isinstance(key_node, ScalarNode):
                 continue
             key = self.construct_object(key_node)
-            if not isinstance(key, Hashable):
+            if not isinstance(key, Hashable):  # pragma: no cover - scalars are hashable
                 continue
             if key in seen:
                 first = seen[key].start_mark
                 where = _where(key_node).split(",")[0]
-                raise _ParseError(
+                raise ParseError(
                     f"The template repeats the key {key!r} at {where} (first at line "
                     f"{first.line + 1 if first is not None else '?'}); a key may appear only once "
                     "in a mapping",
@@ -212,6 +315,55 @@ class _CfnConstructor(SafeConstructor):
                 )
             seen[key] = key_node
         return super().construct_mapping(node, deep=deep)
+
+
+def _scalar_text(loader: BaseConstructor, node: Node, name: str) -> str:
+    """The text of a node tagged (or resolved) as ``name``; it must be of that type."""
+    text = loader.construct_scalar(cast("ScalarNode", node))
+    if not isinstance(text, str) or not _PATTERNS[name].match(text):
+        raise ConstructorError(
+            None, None, f"!!{name} cannot read {shorten(str(text))}", node.start_mark
+        )
+    return text
+
+
+def _construct_int(loader: BaseConstructor, node: Node) -> int:
+    text = _scalar_text(loader, node, "int")
+    if len(text) > 20:
+        check_integer_text(text, _where(node))
+    try:
+        value: int = SafeConstructor.construct_yaml_int(
+            cast("SafeConstructor", loader), cast("ScalarNode", node)
+        )
+    except ValueError as e:  # "0b_": the pattern allows digits made only of underscores
+        raise ConstructorError(
+            None, None, f"{shorten(text)} is not a valid integer", node.start_mark
+        ) from e
+    return value
+
+
+def _construct_float(loader: BaseConstructor, node: Node) -> float:
+    text = _scalar_text(loader, node, "float")
+    try:
+        value: float = SafeConstructor.construct_yaml_float(
+            cast("SafeConstructor", loader), cast("ScalarNode", node)
+        )
+    except OverflowError:  # a sexagesimal float too large: 1:59:59:...:59.5
+        value = float("inf")
+    except ValueError as e:  # pragma: no cover - the pattern admits only what float() reads
+        raise ConstructorError(
+            None, None, f"{shorten(text)} is not a valid number", node.start_mark
+        ) from e
+    check_float(text, value, _where(node))
+    return value
+
+
+def _construct_bool(loader: BaseConstructor, node: Node) -> bool:
+    return SafeConstructor.bool_values[_scalar_text(loader, node, "bool").lower()]
+
+
+def _construct_null(loader: BaseConstructor, node: Node) -> None:
+    _scalar_text(loader, node, "null")
 
 
 def _construct_short_form(loader: BaseConstructor, node: Node) -> dict[str, Any]:
@@ -233,7 +385,7 @@ def _construct_short_form(loader: BaseConstructor, node: Node) -> dict[str, Any]
                 raise ConstructorError(
                     None,
                     None,
-                    f"!GetAtt {value!r} is not of the form Resource.Attribute",
+                    f"!GetAtt {shorten(value)} is not of the form Resource.Attribute",
                     node.start_mark,
                 )
             value = [resource, attribute]
@@ -249,21 +401,41 @@ def _construct_unknown_tag(loader: BaseConstructor, suffix: str, node: Node) -> 
     raise ConstructorError(
         None,
         None,
-        f"unknown tag !{suffix}: CloudFormation templates may use only the short forms of the "
-        f"intrinsic functions ({', '.join(sorted(_SHORT_FORMS))})",
+        f"unknown tag !{shorten(suffix, 40)[1:-1]}: CloudFormation templates may use only the "
+        f"short forms of the intrinsic functions ({', '.join(sorted(_SHORT_FORMS))})",
         node.start_mark,
     )
 
 
-# What add_constructor() does, without the stubs' bound on the loader type.
+def _construct_unsupported(loader: BaseConstructor, node: Node) -> NoReturn:
+    tag = node.tag
+    shown = f"!!{tag.removeprefix(_TAG)}" if tag.startswith(_TAG) else f"!<{tag}>"
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    raise ConstructorError(
+        None,
+        None,
+        f"the tag {shown} is not supported: a CloudFormation template holds only strings, "
+        "numbers, booleans, nulls, lists and mappings, and the short forms of the intrinsic "
+        "functions",
+        node.start_mark,
+    )
+
+
+# What add_constructor() does, without the stubs' bound on the loader type: every tag that is
+# not listed here is refused (the None entry).
 _CfnConstructor.yaml_constructors = {
-    **SafeConstructor.yaml_constructors,
+    _TAG + "str": SafeConstructor.construct_yaml_str,
+    _TAG + "int": _construct_int,
+    _TAG + "float": _construct_float,
+    _TAG + "bool": _construct_bool,
+    _TAG + "null": _construct_null,
+    _TAG + "seq": SafeConstructor.construct_yaml_seq,
+    _TAG + "map": SafeConstructor.construct_yaml_map,
     **dict.fromkeys(_SHORT_FORMS, _construct_short_form),
+    None: _construct_unsupported,
 }
-_CfnConstructor.yaml_multi_constructors = {
-    **SafeConstructor.yaml_multi_constructors,
-    "!": _construct_unknown_tag,
-}
+_CfnConstructor.yaml_multi_constructors = {"!": _construct_unknown_tag}
 
 
 class _LoaderBase(_CfnComposer, _CfnConstructor, _CfnResolver):
@@ -280,6 +452,15 @@ class _PyLoader(Reader, Scanner, Parser, _LoaderBase):
         _CfnComposer.__init__(self)
         _CfnConstructor.__init__(self)
         _CfnResolver.__init__(self)
+
+
+class _PyEvents(Reader, Scanner, Parser):
+    """The pure-Python parser alone: events, no nodes."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
 
 
 class _LoaderLike(Protocol):
@@ -304,71 +485,42 @@ if yaml.__with_libyaml__:  # pragma: no branch - libyaml is present wherever the
     _Loader = _CLoader
 
 
-def _children(node: Node) -> Sequence[Node]:
-    if isinstance(node, SequenceNode):
-        return list(node.value)
-    if isinstance(node, MappingNode):
-        return [part for pair in node.value for part in pair]
-    return ()
-
-
-def _check_expansion(root: Node) -> None:
-    """Refuse a node graph that expands too far through aliases, or that refers to itself."""
-    sizes: dict[int, int] = {}
-    heights: dict[int, int] = {}
-    entered: set[int] = set()
-    stack: list[tuple[Node, bool]] = [(root, False)]
-    while stack:
-        node, leaving = stack.pop()
-        key = id(node)
-        if leaving:
-            entered.discard(key)
-            children = _children(node)
-            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
-            heights[key] = 1 + max((heights[id(child)] for child in children), default=0)
-            if sizes[key] > MAX_EXPANDED_NODES:
-                raise _ParseError(
-                    f"The template expands to more than {MAX_EXPANDED_NODES:,} YAML nodes "
-                    "through anchors and aliases (&name / *name); refusing to expand it",
-                    location=_where(node),
-                )
-            if heights[key] > MAX_NESTING_DEPTH:
-                raise _ParseError(
-                    f"The template nests mappings and sequences more than {MAX_NESTING_DEPTH} "
-                    "levels deep once its aliases are expanded",
-                    location=_where(node),
-                )
-            continue
-        if key in sizes:
-            continue
-        if key in entered:
-            raise _ParseError(
-                "The template holds a recursive alias (an alias inside the node it refers to)",
-                location=_where(node),
-            )
-        entered.add(key)
-        stack.append((node, True))
-        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
-
-
-def _raise_if_too_deep(text: str) -> None:
-    """Raise orgconfig's nesting error if the pure-Python composer finds ``text`` too deep.
+def _raise_if_too_deep(text: str, error: yaml.YAMLError) -> None:
+    """Raise orgconfig's nesting error if the pure-Python parser finds ``text`` too deep.
 
     Called when another backend failed to compose ``text``: libyaml refuses nesting deeper than a
     limit of its own (1,000 levels in PyYAML 6.0.4), in its own words and possibly before our
-    composer saw the 101st level. The pure-Python backend has no limit but ours, so composing
-    again with it tells whether the text is too deep without reading the backend's words. Any
-    other outcome returns, and the backend's own error stands.
+    composer saw the 101st level. The pure-Python parser has no limit but ours, so reading the
+    text's events again with it tells whether the text is too deep without reading the backend's
+    words; only events are read (nothing is kept), and the reading stops at the 101st level. The
+    location is the composer's: the node that would be the 101st level. Any other outcome
+    returns, and the backend's own error stands.
+
+    Only the text up to where the backend failed is read again: a backend that refused the text
+    as too deep did so after it had read more levels than ours, so a syntax error early in a long
+    template costs little. (libyaml's mark counts characters; were it bytes, the cut would only
+    be later.)
     """
-    loader: _PyLoader | None = None
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    if mark is not None:
+        text = text[: mark.index + 1]
+    events: _PyEvents | None = None
+    depth = 0
     try:
-        loader = _PyLoader(text)
-        loader.get_single_node()
+        events = _PyEvents(text)
+        while events.check_event():
+            event: Event = events.get_event()  # type: ignore[no-untyped-call]
+            if isinstance(event, NodeEvent):
+                if depth >= MAX_NESTING_DEPTH:
+                    raise _TooDeepError(_mark_text(event.start_mark))
+                depth += isinstance(event, CollectionStartEvent)
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
     except yaml.YAMLError:
         return
     finally:
-        if loader is not None:
-            loader.dispose()
+        if events is not None:
+            events.dispose()
 
 
 def _parse_yaml(text: str) -> Any:
@@ -377,28 +529,27 @@ def _parse_yaml(text: str) -> Any:
         try:
             loader = _Loader(text)  # the pure-Python reader checks characters here
             node = loader.get_single_node()
-        except yaml.YAMLError:
+        except yaml.YAMLError as backend_error:
             if _Loader is not _PyLoader:
-                _raise_if_too_deep(text)
+                _raise_if_too_deep(text, backend_error)
             raise
         if node is None:
-            raise _ParseError("The template is empty (it holds only comments or whitespace)")
-        _check_expansion(node)
+            raise ParseError("The template is empty (it holds only comments or whitespace)")
         return loader.construct_document(node)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else None
+        where = _mark_text(mark)
         detail = e.problem or "invalid YAML"
         if e.context:
             detail = f"{detail} ({e.context})"
-        raise _ParseError(
+        raise ParseError(
             f"The template is not valid YAML: {detail}" + (f" at {where}" if where else ""),
             location=where,
         ) from e
     except ReaderError as e:
         line = text.count("\n", 0, int(e.position)) + 1
         code = e.character if isinstance(e.character, int) else ord(e.character)
-        raise _ParseError(
+        raise ParseError(
             f"The template is not valid YAML: the control character U+{code:04X} at line {line} "
             "is not allowed in YAML",
             location=f"line {line}",
@@ -406,122 +557,6 @@ def _parse_yaml(text: str) -> Any:
     finally:
         if loader is not None:
             loader.dispose()
-
-
-class _DuplicateJsonKeyError(Exception):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateJsonKeyError(key)
-        result[key] = value
-    return result
-
-
-def _json_constant(name: str) -> NoReturn:
-    raise _ParseError(f"The template is not valid JSON: {name} is not a JSON number")
-
-
-_JSON_SPACE = re.compile(r"[ \t\n\r]*")
-
-
-class _JsonKeyFinder:
-    """Find where a JSON object repeats a given key (json reports duplicates without lines)."""
-
-    def __init__(self, text: str, key: str) -> None:
-        self.text = text
-        self.key = key
-        self.decoder = json.JSONDecoder()
-
-    def find(self) -> tuple[int, int] | None:
-        """Return the lines of the first and the repeated key, or None."""
-        try:
-            self._value(self._space(0))
-        except _KeyFoundError as found:
-            return found.first, found.again
-        except RecursionError:  # nested deeper than this finder can follow: report no line
-            return None
-        return None
-
-    def _line(self, index: int) -> int:
-        return self.text.count("\n", 0, index) + 1
-
-    def _space(self, index: int) -> int:
-        match = _JSON_SPACE.match(self.text, index)
-        return match.end() if match else index
-
-    def _value(self, index: int) -> int:
-        opener = self.text[index]
-        if opener == "{":
-            return self._object(self._space(index + 1))
-        if opener == "[":
-            return self._array(self._space(index + 1))
-        _, end = self.decoder.raw_decode(self.text, index)
-        return end
-
-    def _object(self, index: int) -> int:
-        seen: dict[str, int] = {}
-        while self.text[index] != "}":
-            key, index = self.decoder.raw_decode(self.text, index)
-            if key == self.key and key in seen:
-                raise _KeyFoundError(self._line(seen[key]), self._line(index))
-            seen[key] = index
-            index = self._space(self._space(index) + 1)  # past the colon
-            index = self._space(self._value(index))
-            if self.text[index] == ",":
-                index = self._space(index + 1)
-        return index + 1
-
-    def _array(self, index: int) -> int:
-        while self.text[index] != "]":
-            index = self._space(self._value(index))
-            if self.text[index] == ",":
-                index = self._space(index + 1)
-        return index + 1
-
-
-class _KeyFoundError(Exception):
-    def __init__(self, first: int, again: int) -> None:
-        super().__init__(first, again)
-        self.first = first
-        self.again = again
-
-
-def _parse_json(text: str) -> Any:
-    try:
-        return json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_json_constant)
-    except _DuplicateJsonKeyError as e:
-        lines = _JsonKeyFinder(text, e.key).find()
-        where = f"line {lines[1]}" if lines else None
-        first = f" (first at line {lines[0]})" if lines else ""
-        raise _ParseError(
-            f"The template repeats the key {e.key!r}"
-            + (f" at {where}" if where else "")
-            + f"{first}; a key may appear only once in a mapping",
-            location=where,
-        ) from e
-    except RecursionError as e:
-        raise _ParseError(
-            f"The template nests objects and arrays more than {MAX_NESTING_DEPTH} levels deep"
-        ) from e
-
-
-def _json_depth_ok(document: Any) -> bool:
-    stack: list[tuple[Any, int]] = [(document, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if depth > MAX_NESTING_DEPTH:
-            return False
-        if isinstance(value, dict):
-            stack.extend((child, depth + 1) for child in value.values())
-        elif isinstance(value, list):
-            stack.extend((child, depth + 1) for child in value)
-    return True
 
 
 def parse(text: str, source: str | None) -> Any:
@@ -532,24 +567,24 @@ def parse(text: str, source: str | None) -> Any:
     try:
         if text.lstrip(" \t\r\n").startswith("{"):
             try:
-                document = _parse_json(text)
+                return _json.loads(text)
             except json.JSONDecodeError as json_error:
                 try:
                     return _parse_yaml(text)
-                except _ParseError:
-                    raise _ParseError(
+                except ParseError:
+                    raise ParseError(
                         f"The template is not valid JSON: {json_error.msg} at line "
                         f"{json_error.lineno}, column {json_error.colno}",
                         location=f"line {json_error.lineno}, column {json_error.colno}",
                     ) from json_error
-            if not _json_depth_ok(document):
-                raise _ParseError(
-                    f"The template nests objects and arrays more than {MAX_NESTING_DEPTH} "
-                    "levels deep"
-                )
-            return document
         return _parse_yaml(text)
-    except _ParseError as problem:
+    except ParseError as problem:
         raise errors.TemplateError(
             problem.message, path=source, location=problem.location
         ) from problem.__cause__
+    except RecursionError as e:  # the caller's own stack was already deep
+        raise errors.TemplateError(
+            f"The template nests mappings and sequences too deeply to be read here (at most "
+            f"{MAX_NESTING_DEPTH} levels)",
+            path=source,
+        ) from e
