@@ -96,6 +96,7 @@ def test_the_seam_attributes_config_calls_to_the_member(org_sandbox: Sandbox, re
     assert [r["OrganizationConfigRuleName"] for r in listed] == ["from-admin"]
 
 
+@pytest.mark.org_sandbox(accounts=3, regions=REGIONS, delegated_admin_quirk=False)
 def test_an_administrator_reads_its_own_template_from_s3(org_sandbox: Sandbox) -> None:
     """A pack put from an assumed session reads TemplateS3Uri from the administrator's bucket."""
     region = REGIONS[1]

@@ -118,7 +118,7 @@ def test_a_lost_response_rate_is_seeded_and_applies_every_request() -> None:
     """With lost_response_rate the same seed loses the same answers; each request is applied."""
 
     def run() -> list[int]:
-        with sandbox(accounts=1, seed=3) as sb:
+        with sandbox(accounts=1, seed=3, read_lag=0) as sb:
             sb.faults(lost_response_rate=0.5)
             config = raw_config(attempts=1)
             outcomes = []

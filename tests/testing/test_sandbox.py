@@ -381,13 +381,13 @@ def test_a_30_minute_deployment_to_100_accounts_is_waited_on_virtually() -> None
         clock = current_clock()
         polls = 0
         while True:
+            clock.sleep(30)  # first, past the read lag after the put
             status = config.describe_organization_conformance_pack_statuses(
                 OrganizationConformancePackNames=["baseline"]
             )["OrganizationConformancePackStatuses"][0]["Status"]
             if not status.endswith("_IN_PROGRESS"):
                 break
             polls += 1
-            clock.sleep(30)
         paginator = config.get_paginator("get_organization_conformance_pack_detailed_status")
         rows = [
             row

@@ -20,7 +20,9 @@ def big() -> Any:
     """A sandbox of 300 member accounts, some in OUs, one in a region with no recorders."""
     from orgconfig.testing import sandbox
 
-    with sandbox(accounts=ACCOUNTS, ous={"Security": 40, "Workloads": 100}, seed=5) as sb:
+    with sandbox(
+        accounts=ACCOUNTS, ous={"Security": 40, "Workloads": 100}, seed=5, read_lag=0
+    ) as sb:
         yield sb
 
 

@@ -80,6 +80,9 @@ def test_only_one_responder_at_a_time() -> None:
         def answer(self, request: AWSPreparedRequest) -> None:
             return None
 
+        def after_call(self, service: str, operation: str) -> None:
+            return None
+
     first, second = Silent(), Silent()
     _seam.activate(first)
     try:

@@ -366,7 +366,7 @@ def test_put_while_in_progress_is_resource_in_use(org_sandbox: Sandbox) -> None:
 
 
 def test_delete_removes_the_pack_once_done(org_sandbox: Sandbox) -> None:
-    """A delete shows DELETE_IN_PROGRESS, then the pack is gone (NoSuch... afterwards)."""
+    """A delete shows DELETE_IN_PROGRESS, DELETE_SUCCESSFUL a while, then NoSuch...."""
     config = org_sandbox.client("config")
     put_pack(config)
     org_sandbox.clock.advance(100)
@@ -380,10 +380,49 @@ def test_delete_removes_the_pack_once_done(org_sandbox: Sandbox) -> None:
         "The organization conformance pack pack is being deleted. Try your request again later.",
     )
     org_sandbox.clock.advance(100)
+    assert pack_status(config)["Status"] == "DELETE_SUCCESSFUL"
+    assert {r["Status"] for r in pack_accounts(config).values()} == {"DELETE_SUCCESSFUL"}
+    with pytest.raises(ClientError) as caught:
+        config.delete_organization_conformance_pack(OrganizationConformancePackName="pack")
+    assert error_of(caught)[0] == "NoSuchOrganizationConformancePackException"
+    org_sandbox.clock.advance(300)
     assert config.describe_organization_conformance_packs()["OrganizationConformancePacks"] == []
     with pytest.raises(ClientError) as caught:
         pack_accounts(config)
     assert error_of(caught)[0] == "NoSuchOrganizationConformancePackException"
+
+
+@pytest.mark.org_sandbox(delete_retention=3600)
+def test_delete_retention_sets_how_long_delete_successful_shows(org_sandbox: Sandbox) -> None:
+    """A deleted pack shows DELETE_SUCCESSFUL for delete_retention seconds, then is gone."""
+    config = org_sandbox.client("config")
+    put_pack(config)
+    org_sandbox.clock.advance(100)
+    config.delete_organization_conformance_pack(OrganizationConformancePackName="pack")
+    org_sandbox.clock.advance(100 + 3500)
+    assert pack_status(config)["Status"] == "DELETE_SUCCESSFUL"
+    org_sandbox.clock.advance(100)
+    assert (
+        config.describe_organization_conformance_pack_statuses()[
+            "OrganizationConformancePackStatuses"
+        ]
+        == []
+    )
+
+
+def test_a_delete_that_fails_in_a_suspended_account_is_delete_failed(
+    org_sandbox: Sandbox,
+) -> None:
+    """A delete reaching a suspended account ends DELETE_FAILED, and the pack stays."""
+    config = org_sandbox.client("config")
+    put_pack(config)
+    org_sandbox.clock.advance(100)
+    suspended = org_sandbox.member_account_ids[1]
+    org_sandbox.suspend_account(suspended)
+    config.delete_organization_conformance_pack(OrganizationConformancePackName="pack")
+    org_sandbox.clock.advance(1000)
+    assert pack_status(config)["Status"] == "DELETE_FAILED"
+    assert pack_accounts(config)[suspended]["Status"] == "DELETE_FAILED"
 
 
 def test_a_delete_that_fails_somewhere_leaves_delete_failed(org_sandbox: Sandbox) -> None:
@@ -399,6 +438,8 @@ def test_a_delete_that_fails_somewhere_leaves_delete_failed(org_sandbox: Sandbox
     assert rule_accounts(config)[stuck]["MemberAccountRuleStatus"] == "DELETE_FAILED"
     config.delete_organization_config_rule(OrganizationConfigRuleName="rule")
     org_sandbox.clock.advance(100)
+    assert rule_status(config)["OrganizationRuleStatus"] == "DELETE_SUCCESSFUL"
+    org_sandbox.clock.advance(300)
     assert config.describe_organization_config_rules()["OrganizationConfigRules"] == []
 
 
@@ -661,6 +702,7 @@ def test_tokens_belong_to_their_query(org_sandbox: Sandbox) -> None:
     assert error_of(caught)[0] == "InvalidNextTokenException"
 
 
+@pytest.mark.org_sandbox(delete_retention=0)
 def test_a_token_past_the_end_is_refused(org_sandbox: Sandbox) -> None:
     """A token pointing past the items that exist now is InvalidNextTokenException."""
     config = org_sandbox.client("config")
@@ -1018,11 +1060,12 @@ def test_unknown_operations_are_refused() -> None:
 @pytest.mark.parametrize("offset", [True, -1, 4, "1"])
 def test_tokens_with_bad_offsets_are_refused(offset: object) -> None:
     """A token whose offset is not a whole number within the items is refused."""
-    token = base64.urlsafe_b64encode(json.dumps({"o": offset, "q": "fp"}).encode()).decode()
+    raw = {"o": offset, "q": "fp", "t": 0.0}
+    token = base64.urlsafe_b64encode(json.dumps(raw).encode()).decode()
     with pytest.raises(ServiceError) as caught:
-        _decode_token(token, "fp", 3)
+        _decode_token(token, "fp", 3, 0.0, None)
     assert caught.value.code == "InvalidNextTokenException"
-    assert _decode_token(_encode_token(3, "fp"), "fp", 3) == 3
+    assert _decode_token(_encode_token(3, "fp", 0.0), "fp", 3, 0.0, None) == 3
 
 
 @pytest.mark.parametrize(

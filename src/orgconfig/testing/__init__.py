@@ -70,12 +70,22 @@ What you get
   orgconfig's waiting and botocore's retry back-off advance it instead of sleeping, and so can
   you (``sb.clock.advance(600)``, or ``sb.clock.sleep`` in place of ``time.sleep``). A script
   that sleeps with :func:`time.sleep` waits for real and sees no simulated time pass.
+* **An organization that changes**: :meth:`Sandbox.add_account`, :meth:`Sandbox.move_account`,
+  :meth:`Sandbox.remove_account`, :meth:`Sandbox.suspend_account`, or the same boto3
+  Organizations calls made in the block. Joining accounts get every pack and rule of every owner
+  (the aggregate goes back to ``*_IN_PROGRESS`` meanwhile); one without a recorder is retried for
+  7 simulated hours; leaving accounts lose theirs and drop out of the detailed status.
+* **AWS's rough edges, on by default**: the delegated-administrator quirk (a delegated admin's
+  aggregate status stays ``*_IN_PROGRESS``; ``delegated_admin_quirk=``), read-after-write lag
+  (reads show the state before a put for ``read_lag`` seconds), deletes that show
+  ``DELETE_SUCCESSFUL`` for ``delete_retention`` seconds before the name disappears, ``NextToken``
+  expiry (``next_token_ttl``), S3 bucket policies on templates
+  (``InsufficientPermissionsException``) and delivery buckets (member accounts fail).
 * **Faults**, seeded and repeatable (:meth:`Sandbox.faults`): throttling and 5xx answers that
   botocore retries as it would against AWS, lost answers (the request is applied, then answered
   with a 5xx, so botocore retries it: ``lost_response_rate=``, or
   :meth:`Sandbox.lose_next_response` for the next request of one operation), latency in virtual
-  time, and the documented delegated-administrator quirk of an aggregate status stuck in
-  progress.
+  time, and the delegated-administrator quirk for every caller (``stuck_aggregate_status=``).
 * **Counting**: :attr:`Sandbox.api_calls` counts requests per operation, retries included.
 * **Identities**: :attr:`Sandbox.session` (management), :meth:`Sandbox.session_for` (any account,
   in the organization or not), :meth:`Sandbox.as_delegated_admin` (registers the account and
@@ -100,12 +110,17 @@ Error codes follow the service; messages follow AWS's where they are documented 
 parameter messages) and are modelled elsewhere (for example the per-account failure messages and
 the aggregate ``ErrorMessage``): match on codes, not on message text.
 
-Accounts that join the organization after a put are deployed to by the next put, not at once;
-accounts that leave it stay in the detailed status until the next put. Everything is immediately
-consistent: AWS's short delays after a put (a status briefly not found) or after registering a
-delegated administrator are not reproduced. A finished delete removes the pack or rule at once,
-so ``DELETE_SUCCESSFUL`` is not shown as an aggregate status (AWS may show it for a while).
-``InsufficientPermissionsException`` (missing IAM permissions of the caller) is not simulated.
+Each behaviour's source (API reference, developer guide, reported by users, or modelled) is in
+the fidelity record of the sandbox guide (``docs/sandbox.md``): rely on the documented ones,
+and on the codes of the modelled ones, not on their timings or messages. In particular the read
+lag is a fixed ``read_lag`` after every put (AWS's varies, and also follows deletes and delegated
+administrator registrations, which the sandbox keeps consistent); a joining account starts
+deploying when it joins, or when its recorder appears within the 7 hours (AWS retries
+periodically); bucket policies are evaluated for the statements, principals and condition keys
+``orgconfig.testing._policies`` lists (others never apply), IAM identity policies and SCPs are
+not evaluated (the caller's own account may read and write its buckets), and a delivery bucket
+that does not exist is not checked. ``InsufficientPermissionsException`` for missing IAM
+permissions of the caller is not simulated.
 Threads share the one virtual clock: one thread's sleep moves time for all of them.
 Create your boto3 clients inside the block: a botocore session created before the first sandbox
 of the process started does not know the sandbox, and its calls reach moto alone.

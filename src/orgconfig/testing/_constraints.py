@@ -8,7 +8,8 @@ ones AWS gives.
 Two layers, in the order the service applies them:
 
 1. **The model walk.** Driven by botocore's service model for AWS Config, not by a list of fields:
-   required members, string length (counted in UTF-16 code units, as the service's Java does),
+   required members, string length (counted in UTF-16 code units, as the service's Java does;
+   ``TemplateBody`` in UTF-8 bytes, as AWS documents its 51,200 limit: :data:`BYTE_LENGTHS`),
    pattern (a full match, after translating Java regular expressions), enum, list and map sizes,
    integer bounds, nested structures, list members and map entries. Every violation is collected
    and reported as one ``ValidationException`` in the service's words::
@@ -88,6 +89,7 @@ from botocore.model import (
 from orgconfig.testing._errors import ServiceError
 
 __all__ = [
+    "BYTE_LENGTHS",
     "DOCUMENTED_LIMITS",
     "MAX_REPORTED_ERRORS",
     "ORGANIZATION_OPERATIONS",
@@ -142,6 +144,9 @@ DOCUMENTED_LIMITS: Final[Mapping[tuple[str, str], Mapping[str, int]]] = {
 The member path is the PascalCase member names joined with dots, list members left out
 (``"Tags.Key"``). The walk uses the documented limit.
 """
+
+BYTE_LENGTHS: Final = frozenset({("PutOrganizationConformancePack", "TemplateBody")})
+"""Members whose length AWS documents in UTF-8 bytes ("51,200 bytes"), by (operation, path)."""
 
 _LIMIT_MEMBER: Final = "Limit"
 _JAVA_LINE_TERMINATORS: Final = "\\n\\r\\u0085\\u2028\\u2029"
@@ -308,7 +313,7 @@ def _length_constraints(length: int, low: int | None, high: int | None) -> Itera
 
 
 def _string_constraints(
-    shape: Shape, value: str, bounds: tuple[int | None, int | None]
+    shape: Shape, value: str, bounds: tuple[int | None, int | None], *, in_bytes: bool = False
 ) -> list[str]:
     """Return every constraint of a string shape that ``value`` fails, in AWS's order."""
     failed: list[str] = []
@@ -318,7 +323,8 @@ def _string_constraints(
     pattern: str | None = shape.metadata.get("pattern")
     if pattern is not None and not _compile_java_pattern(pattern).fullmatch(value):
         failed.append(f"Member must satisfy regular expression pattern: {pattern}")
-    failed.extend(_length_constraints(_utf16_length(value), *bounds))
+    length = len(value.encode("utf-8", "surrogatepass")) if in_bytes else _utf16_length(value)
+    failed.extend(_length_constraints(length, *bounds))
     return failed
 
 
@@ -408,7 +414,8 @@ class _Walker:
             if not isinstance(value, str):
                 raise _serialization_error(path, "a string", value)
             bounds = _bounds(self.operation_name, model_path, shape)
-            for constraint in _string_constraints(shape, value, bounds):
+            in_bytes = (self.operation_name, model_path) in BYTE_LENGTHS
+            for constraint in _string_constraints(shape, value, bounds, in_bytes=in_bytes):
                 self.violations.append(_Violation(path, _shown(shape, value), constraint))
         elif shape.type_name in {"integer", "long"}:
             if isinstance(value, bool) or not isinstance(value, int):

@@ -15,6 +15,7 @@ from typing import Literal, Protocol
 import attrs
 
 from orgconfig.testing._constraints import ORGANIZATION_OPERATIONS
+from orgconfig.testing._timeline import Check
 
 __all__ = [
     "CONFIG_SERVICE_PRINCIPAL",
@@ -90,6 +91,10 @@ class World(Protocol):
 
     def read_s3_object(self, account_id: str, region: str, uri: str) -> bytes:
         """Read ``s3://bucket/key`` as ``account_id``; raise ServiceError when it cannot be read."""
+        ...
+
+    def delivery_check(self, org: OrgView, bucket_name: str, prefix: str | None) -> Check:
+        """Return the check that fails the accounts that may not write to a delivery bucket."""
         ...
 
     def enable_trusted_access(self, org: OrgView, caller: str, region: str) -> None:

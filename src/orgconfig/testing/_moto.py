@@ -52,16 +52,21 @@ from moto.organizations.models import (
     FakeDelegatedAdministrator,
     organizations_backends,
 )
+from moto.s3.models import s3_backends
 
 from orgconfig.testing._errors import ServiceError
 from orgconfig.testing._kinds import CONFIG_SERVICE_PRINCIPAL, OrgView
+from orgconfig.testing._policies import Access, allowed
+from orgconfig.testing._timeline import Check
 
 __all__ = [
     "DEFAULT_ACCOUNT_ID",
     "STUBBER",
     "MotoWorld",
     "account_of_key",
+    "account_parents",
     "add_recorder",
+    "bucket",
     "build_organization",
     "patched",
     "remove_recorders",
@@ -73,6 +78,19 @@ STUBBER: Any = botocore_stubber
 
 _RECORDER_ROLE = (
     "arn:aws:iam::{account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
+)
+_CONFORMS_ROLE = (
+    "arn:aws:iam::{account}:role/aws-service-role/config-conforms.amazonaws.com/"
+    "AWSServiceRoleForConfigConforms"
+)
+_NO_TEMPLATE_ACCESS = (
+    "You do not have permission to read Amazon S3 bucket: account {account} may not read {uri} "
+    "(the bucket policy does not allow s3:GetObject)."
+)
+_NO_DELIVERY = (
+    "AWS Config could not deliver to Amazon S3 bucket {bucket} from account {account}: access "
+    "denied. Allow s3:PutObject for the AWSServiceRoleForConfigConforms role of the "
+    "organization's accounts in the bucket policy."
 )
 _SLR_PATH = f"/aws-service-role/{CONFIG_SERVICE_PRINCIPAL}/"
 _SLR_NAME = "AWSServiceRoleForConfigMultiAccountSetup"
@@ -248,6 +266,28 @@ def _default_policy_ids() -> tuple[str, ...]:
     )
 
 
+def account_parents(management_account_id: str) -> list[tuple[str, str]]:
+    """Return ``(account id, parent id)`` for every account of the organization, in join order."""
+    backend: Any = organizations_backends[management_account_id]["aws"]
+    return [(a.id, a.parent_id) for a in backend.accounts]
+
+
+# -- S3 --------------------------------------------------------------------------------------
+
+
+def bucket(name: str) -> tuple[str, bytes | None] | None:
+    """Return ``(owner account, bucket policy)`` of the bucket ``name``, or None if none exists."""
+    found = s3_backends.bucket_accounts.get(name)
+    if found is None:
+        return None
+    partition, owner = found
+    fake: Any = s3_backends[owner][partition].buckets.get(name)
+    if fake is None:
+        return None
+    policy: bytes | None = fake.policy
+    return owner, policy
+
+
 # -- recorders -------------------------------------------------------------------------------
 
 
@@ -317,11 +357,31 @@ class MotoWorld:
         return config is not None and bool(config.recorders)
 
     def read_s3_object(self, account_id: str, region: str, uri: str) -> bytes:
-        """Read ``s3://bucket/key`` as ``account_id``; raise ServiceError when it cannot be read."""
-        bucket, _, key = uri[len("s3://") :].partition("/")
+        """Read ``s3://bucket/key`` as ``account_id``; raise ServiceError when it cannot be read.
+
+        The bucket's policy decides whether the caller may read it (see
+        :mod:`orgconfig.testing._policies`): a bucket of another account lets the caller in only
+        through its policy. A refusal is ``InsufficientPermissionsException``.
+        """
+        name, _, key = uri[len("s3://") :].partition("/")
+        found = bucket(name)
+        if found is not None:
+            owner, policy = found
+            org = self.organization_of(account_id)
+            access = Access(
+                account_id,
+                "s3:GetObject",
+                f"arn:aws:s3:::{name}/{key}",
+                org_id=org.organization_id if org else None,
+            )
+            if not allowed(policy, access, owner=owner):
+                raise ServiceError(
+                    "InsufficientPermissionsException",
+                    _NO_TEMPLATE_ACCESS.format(account=account_id, uri=uri),
+                )
         s3 = self._client("s3", region=region, account_id=account_id)
         try:
-            body: bytes = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+            body: bytes = s3.get_object(Bucket=name, Key=key)["Body"].read()
         except ClientError as e:
             error = e.response.get("Error", {})
             raise ServiceError(
@@ -330,6 +390,34 @@ class MotoWorld:
                 f"{error.get('Message', '')}".rstrip(": "),
             ) from e
         return body
+
+    def delivery_check(self, org: OrgView, bucket_name: str, prefix: str | None) -> Check:
+        """Return the check that fails accounts the delivery bucket's policy does not let write.
+
+        Each account writes as its ``AWSServiceRoleForConfigConforms`` role, in the caller's
+        organization, ``s3:PutObject`` under ``prefix``. A bucket that does not exist in moto is
+        not checked (tests often name one they never create).
+        """
+        found = bucket(bucket_name)
+        folder = f"{prefix.strip('/')}/" if prefix else ""
+
+        def check(account_id: str) -> tuple[str, str] | None:
+            if found is None:
+                return None  # a bucket the test never created is not checked
+            owner, policy = found
+            access = Access(
+                account_id,
+                "s3:PutObject",
+                f"arn:aws:s3:::{bucket_name}/{folder}AWSLogs/{account_id}/Config",
+                principal_arn=_CONFORMS_ROLE.format(account=account_id),
+                org_id=org.organization_id,
+            )
+            if allowed(policy, access, owner=owner):
+                return None
+            message = _NO_DELIVERY.format(bucket=bucket_name, account=account_id)
+            return "InsufficientPermissionsException", message
+
+        return check
 
     def enable_trusted_access(self, org: OrgView, caller: str, region: str) -> None:
         """Enable trusted access for AWS Config and create the caller's service-linked role."""

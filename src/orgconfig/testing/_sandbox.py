@@ -33,7 +33,9 @@ from orgconfig.testing._constraints import validate_request
 from orgconfig.testing._errors import ServiceError
 from orgconfig.testing._identities import MANAGEMENT_ACCESS_KEY, Identities
 from orgconfig.testing._kinds import CONFIG_SERVICE_PRINCIPAL, OPERATIONS, Quotas
-from orgconfig.testing._service import Service
+from orgconfig.testing._organization import OrganizationMethods, recorder_accounts
+from orgconfig.testing._paging import DEFAULT_NEXT_TOKEN_TTL
+from orgconfig.testing._service import DEFAULT_DELETE_RETENTION, DEFAULT_READ_LAG, Service
 from orgconfig.testing._timeline import DEFAULT_FAILURE_CODE
 from orgconfig.testing._vclock import DEFAULT_START, VirtualClock, patch_botocore_sleep
 
@@ -56,7 +58,7 @@ _TOO_MANY_ADMINS = (
 )
 
 
-class Sandbox:
+class Sandbox(OrganizationMethods):
     """An AWS Organization on moto whose AWS Config organization APIs are simulated.
 
     Build it with :func:`sandbox` and use it as a context manager; every attribute below is
@@ -85,6 +87,10 @@ class Sandbox:
         deploy_jitter: float = 0.1,
         quotas: Quotas | None = None,
         start: datetime = DEFAULT_START,
+        delegated_admin_quirk: bool = True,
+        read_lag: float = DEFAULT_READ_LAG,
+        delete_retention: float = DEFAULT_DELETE_RETENTION,
+        next_token_ttl: float | None = DEFAULT_NEXT_TOKEN_TTL,
     ) -> None:
         if accounts < 0:
             raise ValueError(f"accounts must be >= 0, got {accounts!r}")
@@ -119,7 +125,6 @@ class Sandbox:
         self._organization_id: str | None = None
         self._root_id: str | None = None
         self._ou_ids: dict[str, str] = {}
-        self._ou_members: dict[str, list[str]] = {}
         self._clock = VirtualClock(start)
         self._backend = Service(
             _moto.MotoWorld(self.client),
@@ -128,6 +133,10 @@ class Sandbox:
             quotas=self._quotas,
             deploy_duration=deploy_duration,
             deploy_jitter=deploy_jitter,
+            delegated_admin_quirk=delegated_admin_quirk,
+            read_lag=read_lag,
+            delete_retention=delete_retention,
+            next_token_ttl=next_token_ttl,
         )
         self._seam: _seam.Seam | None = None
 
@@ -158,6 +167,7 @@ class Sandbox:
                 validate=_validate,
                 organizations_guard=self._guard_organizations,
                 on_latency=self._clock.sleep,
+                after_call=self._changed,
             )
             self._seam = seam
             _seam.activate(seam)
@@ -218,27 +228,16 @@ class Sandbox:
             names = [f"member-{index:03d}" for index in range(self._accounts)]
             members, self._ou_ids = _moto.build_organization(orgs, names, list(self._ous.items()))
             self._member_account_ids = members
-            placed = 0
-            for ou_name, count in self._ous.items():
-                self._ou_members[ou_name] = members[placed : placed + count]
-                placed += count
         self._identities.set_management(management_id, management)
-        for account_id in self._recorder_accounts():
-            self.add_recorder(account_id)
-
-    def _recorder_accounts(self) -> list[str]:
-        wanted: list[str] = []
-        if self._management_recorder:
-            wanted.append(self._identities.management_account_id)
-        if self._recorders is True:
-            wanted.extend(self._member_account_ids)
-        elif self._recorders is not False:
-            for item in self._recorders:
-                if isinstance(item, int):
-                    wanted.append(self._member_account_ids[item])
-                else:
-                    wanted.append(item)
-        return wanted
+        wanted = recorder_accounts(
+            self._member_account_ids,
+            management_id,
+            management_recorder=self._management_recorder,
+            recorders=self._recorders,
+        )
+        for account_id in wanted:
+            for region in self._regions:
+                _moto.add_recorder(account_id, region)
 
     # -- identities ----------------------------------------------------------------------------
 
@@ -319,43 +318,7 @@ class Sandbox:
             )
         return self.session_for(account_id)
 
-    # -- the organization --------------------------------------------------------------------
-
-    @property
-    def management_account_id(self) -> str:
-        """The management account (moto's default account, 123456789012, unless configured)."""
-        self._running()
-        return self._identities.management_account_id
-
-    @property
-    def member_account_ids(self) -> list[str]:
-        """The member accounts the sandbox created, in creation order (a copy)."""
-        self._running()
-        return list(self._member_account_ids)
-
-    @property
-    def organization_id(self) -> str | None:
-        """The organization's id, or None for a sandbox without an organization."""
-        self._running()
-        return self._organization_id
-
-    @property
-    def root_id(self) -> str | None:
-        """The id of the organization's root, or None without an organization."""
-        self._running()
-        return self._root_id
-
-    @property
-    def ou_ids(self) -> dict[str, str]:
-        """The OUs the sandbox created under the root: name -> OU id (a copy)."""
-        self._running()
-        return dict(self._ou_ids)
-
-    @property
-    def ou_members(self) -> dict[str, list[str]]:
-        """The member accounts placed in each OU: name -> account ids (a copy)."""
-        self._running()
-        return {name: list(ids) for name, ids in self._ou_members.items()}
+    # -- settings -----------------------------------------------------------------------------
 
     @property
     def regions(self) -> tuple[str, ...]:
@@ -382,24 +345,16 @@ class Sandbox:
         """Requests received per operation (retries included), as a live Counter."""
         return self._running()[1].api_calls
 
-    def add_recorder(self, account_id: str, region: str | None = None) -> None:
-        """Give ``account_id`` a configuration recorder in ``region`` (None: sandbox regions)."""
-        for name in (region,) if region else self._regions:
-            _moto.add_recorder(account_id, name)
+    @property
+    def deployments_started(self) -> collections.Counter[tuple[str, str, str]]:
+        """Deployments the service started, per (region, kind, name), as a live Counter.
 
-    def remove_recorder(self, account_id: str, region: str | None = None) -> None:
-        """Delete ``account_id``'s configuration recorders in ``region`` (None: sandbox regions).
-
-        Deployments started afterwards fail in that account with
-        ``NoAvailableConfigurationRecorderException``.
+        ``kind`` is ``"pack"`` or ``"rule"``; every put or delete the service
+        applied counts once, however many times its request was sent (retries of a lost answer
+        that met ``ResourceInUseException`` do not count). Tests use it to show that nothing
+        was applied twice.
         """
-        self._running()
-        for name in (region,) if region else self._regions:
-            _moto.remove_recorders(account_id, name)
-
-    def suspend_account(self, account_id: str) -> None:
-        """Close ``account_id`` through Organizations: it becomes SUSPENDED; deployments fail."""
-        self.client("organizations").close_account(AccountId=account_id)
+        return self._running()[0].deployments_started
 
     # -- the simulated service ---------------------------------------------------------------
 
@@ -444,9 +399,10 @@ class Sandbox:
             throttle_rate: share of requests answered ``ThrottlingException`` (HTTP 400).
             server_error_rate: share answered ``InternalFailure`` (500) or
                 ``ServiceUnavailable`` (503), without being applied.
-            stuck_aggregate_status: deployments started from now on keep their aggregate status
-                ``*_IN_PROGRESS`` after every account finished (a quirk AWS documents for
-                delegated administrators); the detailed status stays truthful.
+            stuck_aggregate_status: deployments started from now on, by anyone (the management
+                account included), keep their aggregate status ``*_IN_PROGRESS`` after every
+                account finished; the detailed status stays truthful. Delegated
+                administrators meet this quirk without it (``sandbox(delegated_admin_quirk=)``).
             latency: virtual seconds that pass for every request.
             lost_response_rate: share of requests that are applied and then answered
                 ``InternalFailure`` (500) instead of their answer, as when AWS applied a put
@@ -550,6 +506,10 @@ def sandbox(
     deploy_jitter: float = 0.1,
     quotas: Quotas | None = None,
     start: datetime = DEFAULT_START,
+    delegated_admin_quirk: bool = True,
+    read_lag: float = DEFAULT_READ_LAG,
+    delete_retention: float = DEFAULT_DELETE_RETENTION,
+    next_token_ttl: float | None = DEFAULT_NEXT_TOKEN_TTL,
 ) -> Sandbox:
     """Return a :class:`Sandbox` to use as a context manager; see :mod:`orgconfig.testing`.
 
@@ -567,6 +527,16 @@ def sandbox(
         deploy_jitter: up to this fraction of the duration is added per account, seeded.
         quotas: service quotas to enforce (AWS's published limits by default).
         start: the virtual clock's starting instant (timezone-aware).
+        delegated_admin_quirk: deployments started by a delegated administrator keep their
+            aggregate status ``*_IN_PROGRESS`` after every account finished, as users report
+            of AWS (never for the management account); the detailed status stays truthful.
+        read_lag: for this many seconds after a put, status reads (Describe, statuses,
+            detailed status, the custom rule policy) still show the state before it, or
+            ``NoSuch...`` for a new name (0: instantly consistent).
+        delete_retention: seconds a pack or rule deleted everywhere shows
+            ``DELETE_SUCCESSFUL`` before its name disappears.
+        next_token_ttl: seconds a ``NextToken`` stays valid (None: forever); an expired one
+            gives ``InvalidNextTokenException``.
 
     Example::
 
@@ -585,4 +555,8 @@ def sandbox(
         deploy_jitter=deploy_jitter,
         quotas=quotas,
         start=start,
+        delegated_admin_quirk=delegated_admin_quirk,
+        read_lag=read_lag,
+        delete_retention=delete_retention,
+        next_token_ttl=next_token_ttl,
     )

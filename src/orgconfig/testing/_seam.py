@@ -28,6 +28,11 @@ first response; ours is registered for the more specific name, so it runs first.
 a request it also points the request's URL at a host no moto backend claims, so that moto's
 stubber, which runs next, lets the request go instead of answering it a second time.
 
+An ``after-call`` handler for Organizations and AWS Config (:data:`AFTER_EVENTS`) tells the
+active sandbox of every call that moto answered (``Seam.after_call``), so that an account a
+test creates with ``organizations.create_account``, or a recorder it creates with
+``config.put_configuration_recorder``, is seen by the simulated service at once.
+
 The handler passes through (returns None) when no sandbox is active, and for every request that
 is not one of the operations the sandbox serves; those reach moto as usual. Tagging requests
 (``ListTagsForResource``, ``TagResource``, ``UntagResource``) are answered for organization
@@ -65,6 +70,8 @@ CONFIG_TARGET_PREFIX = "StarlingDoveService."
 ORGANIZATIONS_TARGET_PREFIX = "AWSOrganizationsV20161128."
 EVENT_NAME = "before-send.config-service"
 ORGANIZATIONS_EVENT_NAME = "before-send.organizations"
+AFTER_EVENTS = {"after-call.organizations": "organizations", "after-call.config-service": "config"}
+"""The ``after-call`` events the seam listens to, and the service each names."""
 
 # A host that no moto backend URL pattern matches (and not under amazonaws.com), so that moto's
 # stubber passes a request we have already answered.
@@ -78,6 +85,10 @@ class Responder(Protocol):
 
     def answer(self, request: AWSPreparedRequest) -> AWSResponse | None:
         """Return the HTTP response for ``request``, or None to let moto answer it."""
+        ...
+
+    def after_call(self, service: str, operation: str) -> None:
+        """Hear that a call of ``service`` (``"organizations"``, ``"config"``) was answered."""
         ...
 
 
@@ -96,6 +107,15 @@ def _before_send(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | No
     return response
 
 
+def _after_call(event_name: str = "", model: Any = None, **kwargs: Any) -> None:
+    """The botocore ``after-call`` handler: tell the active sandbox which call was answered."""
+    responder = _active
+    service = AFTER_EVENTS.get(event_name.rsplit(".", 1)[0])
+    if responder is None or service is None or model is None:
+        return
+    responder.after_call(service, str(model.name))
+
+
 def install() -> None:
     """Register the handler in botocore's built-in handlers, before moto's stubber (idempotent).
 
@@ -112,6 +132,10 @@ def install() -> None:
                 len(BUILTIN_HANDLERS),
             )
             BUILTIN_HANDLERS.insert(position, entry)
+        for event_name in AFTER_EVENTS:
+            after = (event_name, _after_call)
+            if after not in BUILTIN_HANDLERS:
+                BUILTIN_HANDLERS.append(after)
 
 
 def activate(responder: Responder) -> None:
@@ -246,7 +270,8 @@ class Seam:
     which are none of our business (None); ``resolve_account(access_key)`` maps credentials to
     an account; ``validate`` checks a request against the service model first;
     ``organizations_guard(account_id, operation, params)`` may refuse an AWS Organizations
-    request before moto sees it; ``on_latency(seconds)`` lets virtual time pass.
+    request before moto sees it; ``on_latency(seconds)`` lets virtual time pass;
+    ``after_call(service, operation)`` hears of every Organizations and AWS Config call answered.
     """
 
     def __init__(
@@ -259,7 +284,9 @@ class Seam:
         validate: Callable[[str, Mapping[str, Any]], None],
         organizations_guard: Callable[[str, str, Mapping[str, Any]], None],
         on_latency: Callable[[float], None],
+        after_call: Callable[[str, str], None] = lambda service, operation: None,
     ) -> None:
+        self._after_call = after_call
         self._handle = handle
         self._serves = serves
         self._resolve_account = resolve_account
@@ -306,6 +333,10 @@ class Seam:
             return str(uuid.UUID(int=self._ids.getrandbits(128), version=4))
 
     # -- answering ---------------------------------------------------------------------------
+
+    def after_call(self, service: str, operation: str) -> None:
+        """Pass on that a call of ``service`` was answered (by moto or by the sandbox)."""
+        self._after_call(service, operation)
 
     def answer(self, request: AWSPreparedRequest) -> AWSResponse | None:
         """Answer ``request`` if it is one the sandbox serves, else return None."""

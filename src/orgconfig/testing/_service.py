@@ -1,38 +1,25 @@
 """The simulated AWS Config organization service: requests in, answers out.
 
-:class:`Service` holds the state of every organization conformance pack and organization Config
-rule, per owner account (the management account or a delegated administrator) and per region,
-and answers the eleven organization operations (plus tagging of their ARNs) with the dictionaries
-AWS Config would put on the wire. It knows nothing about HTTP or botocore: the seam
-(:mod:`orgconfig.testing._seam`) feeds it parsed requests and serialises its answers. What it needs
-to know about the world (the organization, the accounts, recorders, S3) it asks a :class:`World`.
+:class:`Service` holds every organization conformance pack and Config rule, per owner account
+(the management account or a delegated administrator) and region, and answers the eleven
+organization operations (plus tagging of their ARNs) with the dictionaries AWS Config puts on the
+wire. The seam (:mod:`._seam`) feeds it parsed requests; a :class:`World` tells it about the
+organization, recorders and S3. Time is read from a virtual clock and never stored as state
+changes: a put records when and how each account's deployment ends (:mod:`._timeline`), and reads
+compute statuses from the clock. Nothing runs in the background; changes of the organization are
+applied when the sandbox reports them (:meth:`Service.organization_changed`).
 
-Time is read from a :class:`~orgconfig.testing._vclock.VirtualClock` and never stored as "state
-changes": a put records, for every targeted account, when its deployment starts and ends and how
-it ends, and every read computes the statuses from the clock. Nothing runs in the background.
-
-Modelled behaviour, in the service's words where the documentation has them:
-
-* Only the management account or a delegated administrator registered for
-  ``config-multiaccountsetup.amazonaws.com`` may call; a caller in no organization gets
-  ``OrganizationAccessDeniedException`` ("This action can only be made by accounts in an AWS
-  Organization"), or ``NoAvailableOrganizationException`` on a put; an organization without all
-  features gets ``OrganizationAllFeaturesNotEnabledException`` on a put.
-* The management account and each delegated administrator see only what they deployed, and state
-  is per region.
-* A put or a delete starts a deployment to every account of the organization (the management
-  account included, as AWS does) that is not in ``ExcludedAccounts``. Each account ends on its own
-  after a configurable duration; accounts without a configuration recorder in the region, accounts
-  not ``ACTIVE``, and accounts told to fail end ``*_FAILED`` with an ``ErrorCode`` and
-  ``ErrorMessage``; the aggregate is ``*_FAILED`` when any account failed. A put or delete while a
-  deployment runs gives ``ResourceInUseException``. A delete that succeeds everywhere makes the pack
-  or rule disappear; one that fails somewhere leaves it ``DELETE_FAILED``.
-* Describe results come in creation order. ``Limit`` (0 means the default, 100) and ``NextToken``
-  paginate when no names are given; tokens are tied to the query that produced them.
+What it models, and where each behaviour comes from, is the fidelity record of
+``docs/sandbox.md``: callers and visibility, deployments per account with failures, the
+delegated-administrator quirk, accounts joining and leaving, deletes that show
+``DELETE_SUCCESSFUL`` for ``delete_retention`` seconds, read-after-write lag (``read_lag``:
+reads show the state before a put), pages whose tokens expire, and S3 permissions on templates and
+delivery buckets.
 """
 
 from __future__ import annotations
 
+import collections
 import random
 import string
 import threading
@@ -41,8 +28,6 @@ from typing import Any, Literal
 
 import attrs
 
-from orgconfig.errors import TemplateError
-from orgconfig.templates import Template
 from orgconfig.testing._constraints import TAG_OPERATIONS
 from orgconfig.testing._errors import ServiceError
 from orgconfig.testing._kinds import (
@@ -56,12 +41,27 @@ from orgconfig.testing._kinds import (
     World,
     parse_arn,
 )
+from orgconfig.testing._paging import DEFAULT_NEXT_TOKEN_TTL, with_token
 from orgconfig.testing._paging import page as page_of
-from orgconfig.testing._paging import with_token
-from orgconfig.testing._timeline import Action, Run, Timeline
+from orgconfig.testing._resources import (
+    Caller,
+    Resource,
+    account_row,
+    change_tags,
+    pack_view,
+    rule_view,
+    status_view,
+)
+from orgconfig.testing._templates import check_template
+from orgconfig.testing._timeline import Action, Check, Run, Timeline
 from orgconfig.testing._vclock import VirtualClock
 
-__all__ = ["Service"]
+__all__ = ["DEFAULT_DELETE_RETENTION", "DEFAULT_READ_LAG", "Service"]
+
+DEFAULT_READ_LAG = 5.0
+"""Seconds after a put during which status reads may still show the state before it."""
+DEFAULT_DELETE_RETENTION = 300.0
+"""Seconds a deleted pack or rule shows ``DELETE_SUCCESSFUL`` before its name disappears."""
 
 _SUFFIX_ALPHABET = string.ascii_lowercase + string.digits
 
@@ -88,32 +88,6 @@ _IN_USE = {
 }
 
 
-# -- deployments -----------------------------------------------------------------------------
-
-
-@attrs.define
-class _Resource:
-    """An organization conformance pack or rule, as stored for its owner and region."""
-
-    kind: Kind
-    name: str
-    arn: str
-    member_name: str
-    updated_at: float
-    spec: dict[str, Any]
-    run: Run
-    tags: dict[str, str] = attrs.field(factory=dict)
-    policy_text: str | None = None
-    excluded: frozenset[str] = frozenset()
-
-
-@attrs.define
-class _Caller:
-    account_id: str
-    region: str
-    org: OrgView
-
-
 class Service:
     """The simulated service behind the sandbox: every pack and rule, and their deployments.
 
@@ -135,18 +109,34 @@ class Service:
         quotas: Quotas | None = None,
         deploy_duration: float = 60.0,
         deploy_jitter: float = 0.1,
+        delegated_admin_quirk: bool = True,
+        read_lag: float = DEFAULT_READ_LAG,
+        delete_retention: float = DEFAULT_DELETE_RETENTION,
+        next_token_ttl: float | None = DEFAULT_NEXT_TOKEN_TTL,
     ) -> None:
+        if read_lag < 0 or (next_token_ttl is not None and next_token_ttl < 0):
+            raise ValueError("read_lag and next_token_ttl must be >= 0 seconds")
         self.world = world
         self.clock = clock
         self.seed = seed
         self.quotas = quotas or Quotas()
+        self.delegated_admin_quirk = delegated_admin_quirk
+        self.read_lag = float(read_lag)
+        self.next_token_ttl = next_token_ttl
+        self.deployments_started: collections.Counter[tuple[str, str, str]] = collections.Counter()
         self.timeline = Timeline(
-            seed=seed, deploy_duration=deploy_duration, deploy_jitter=deploy_jitter
+            seed=seed,
+            deploy_duration=deploy_duration,
+            deploy_jitter=deploy_jitter,
+            delete_retention=delete_retention,
         )
+        self._members: dict[str, tuple[OrgView, dict[str, str]]] = {}
+        self._members_changed = False
+        self._waiting: list[Resource] = []
         self._lock = threading.RLock()
         self._rng = random.Random(f"orgconfig-sandbox-arns:{seed}")
-        self._state: dict[tuple[str, str, KindName], dict[str, _Resource]] = {}
-        self._handlers: dict[str, Callable[[_Caller, Mapping[str, Any]], dict[str, Any]]] = {
+        self._state: dict[tuple[str, str, KindName], dict[str, Resource]] = {}
+        self._handlers: dict[str, Callable[[Caller, Mapping[str, Any]], dict[str, Any]]] = {
             "PutOrganizationConformancePack": self._put_pack,
             "DescribeOrganizationConformancePacks": self._describe_packs,
             "DescribeOrganizationConformancePackStatuses": self._pack_statuses,
@@ -179,9 +169,65 @@ class Service:
                 raise ServiceError(
                     "UnknownOperationException", f"The sandbox does not serve {operation}."
                 )
+            self._catch_up()
             is_put = operation.startswith("Put")
             caller = self._authorize(account_id, region, put=is_put)
             return handler(caller, params)
+
+    # -- an organization that changes ------------------------------------------------------
+
+    def organization_changed(self) -> None:
+        """Deploy every owner's packs and rules to joining accounts; drop leaving accounts.
+
+        The sandbox calls it after its own changes and Organizations calls made through boto3.
+        """
+        with self._lock:
+            self._members_changed = True
+            self._catch_up()
+
+    def recorders_changed(self) -> None:
+        """Let joining accounts that wait for a configuration recorder see a new one now."""
+        with self._lock:
+            self._catch_up()
+
+    def _catch_up(self) -> None:
+        now = self._now()
+        if self._members_changed:
+            self._members_changed = False
+            for org_id, (org, old) in list(self._members.items()):
+                new = dict(self.world.accounts(org))
+                self._members[org_id] = (org, new)
+                left = [a for a in old if a not in new]
+                joined = [(a, state) for a, state in new.items() if a not in old]
+                if left or joined:
+                    self._apply(org_id, joined, left, now)
+        if self._waiting:
+            for resource in self._waiting:
+                resource.run.settle(now, self._recorder_in(resource.region))
+            self._waiting = [r for r in self._waiting if r.run.waiting()]
+
+    def _apply(
+        self, org_id: str, joined: list[tuple[str, str]], left: list[str], now: float
+    ) -> None:
+        for store in self._state.values():
+            for resource in store.values():
+                if resource.org.organization_id != org_id or resource.run.gone(now):
+                    continue
+                if left:
+                    resource.run.drop(set(left), now)
+                targets = [(a, s) for a, s in joined if a not in resource.excluded]
+                if not targets or resource.run.action == "DELETE":
+                    continue
+                self.timeline.join(
+                    resource.run,
+                    now=now,
+                    scope=resource.scope,
+                    joined=targets,
+                    has_recorder=self._recorder_in(resource.region),
+                    check=self._delivery(resource.org, resource.kind, resource.spec),
+                )
+                if resource.run.waiting() and resource not in self._waiting:
+                    self._waiting.append(resource)
 
     def serves(
         self, operation: str, params: Mapping[str, Any]
@@ -205,7 +251,7 @@ class Service:
 
     # -- access --------------------------------------------------------------------------------
 
-    def _authorize(self, account_id: str, region: str, *, put: bool) -> _Caller:
+    def _authorize(self, account_id: str, region: str, *, put: bool) -> Caller:
         org = self.world.organization_of(account_id)
         if org is None:
             if put:
@@ -217,7 +263,7 @@ class Service:
             raise ServiceError("OrganizationAccessDeniedException", _NOT_ADMIN)
         if put and org.feature_set != "ALL":
             raise ServiceError("OrganizationAllFeaturesNotEnabledException", _NOT_ALL_FEATURES)
-        return _Caller(account_id, region, org)
+        return Caller(account_id, region, org)
 
     # -- state helpers ---------------------------------------------------------------------------
 
@@ -227,7 +273,7 @@ class Service:
     def _epoch(self, offset: float) -> float:
         return self.clock.start.timestamp() + offset
 
-    def _store(self, caller: _Caller, kind: Kind) -> dict[str, _Resource]:
+    def _store(self, caller: Caller, kind: Kind) -> dict[str, Resource]:
         key = (caller.account_id, caller.region, kind.key)
         store = self._state.setdefault(key, {})
         now = self._now()
@@ -235,23 +281,34 @@ class Service:
             del store[name]
         return store
 
-    def _get(self, caller: _Caller, kind: Kind, name: str) -> _Resource:
+    def _shown(self, resource: Resource | None) -> Resource | None:
+        """Return what a read sees of ``resource``: the state before a put, during the lag."""
+        if resource is None or self._now() >= resource.visible_from:
+            return resource
+        return resource.before
+
+    def _get(self, caller: Caller, kind: Kind, name: str, *, read: bool = False) -> Resource:
         resource = self._store(caller, kind).get(name)
+        if read:
+            resource = self._shown(resource)
+        elif resource is not None and resource.run.deleted(self._now()):
+            resource = None
         if resource is None:
             raise ServiceError(kind.no_such, kind.no_such_message)
         return resource
 
-    def _named(self, caller: _Caller, kind: Kind, names: Sequence[str]) -> list[_Resource]:
+    def _named(self, caller: Caller, kind: Kind, names: Sequence[str]) -> list[Resource]:
         store = self._store(caller, kind)
-        missing = [n for n in names if n not in store]
-        if missing:
+        shown = {n: self._shown(store.get(n)) for n in dict.fromkeys(names)}
+        found = [r for r in shown.values() if r is not None]
+        if len(found) != len(shown):
             raise ServiceError(kind.no_such, kind.no_such_message)
-        return [store[n] for n in dict.fromkeys(names)]
+        return found
 
     def _suffix(self) -> str:
         return "".join(self._rng.choice(_SUFFIX_ALPHABET) for _ in range(8))
 
-    def _check_not_running(self, kind: Kind, resource: _Resource | None) -> None:
+    def _check_not_running(self, kind: Kind, resource: Resource | None) -> None:
         if resource is not None and resource.run.running(self._now()):
             doing = {"CREATE": "created", "UPDATE": "updated", "DELETE": "deleted"}
             raise ServiceError(
@@ -259,39 +316,55 @@ class Service:
                 _IN_USE[kind.key].format(name=resource.name, doing=doing[resource.run.action]),
             )
 
-    def _check_quota(self, caller: _Caller, kind: Kind, name: str) -> None:
-        store = self._store(caller, kind)
+    def _check_quota(self, caller: Caller, kind: Kind, name: str) -> None:
+        now = self._now()
+        store = {n: r for n, r in self._store(caller, kind).items() if not r.run.deleted(now)}
         limit = self.quotas.conformance_packs if kind is PACK else self.quotas.config_rules
         if name not in store and len(store) >= limit:
             raise ServiceError(kind.quota_error, kind.quota_message.format(limit=limit))
 
+    def _recorder_in(self, region: str) -> Callable[[str], bool]:
+        return lambda account_id: self.world.has_recorder(account_id, region)
+
+    def _delivery(self, org: OrgView, kind: Kind, spec: Mapping[str, Any]) -> Check | None:
+        bucket = spec.get("DeliveryS3Bucket") if kind is PACK else None
+        prefix = spec.get("DeliveryS3KeyPrefix")
+        return self.world.delivery_check(org, bucket, prefix) if bucket else None
+
     def _start_run(
         self,
-        caller: _Caller,
+        caller: Caller,
         kind: Kind,
         name: str,
         action: Action,
         targets: Iterable[tuple[str, str]],
+        *,
+        spec: Mapping[str, Any],
     ) -> Run:
         region = caller.region
+        self.deployments_started[(region, kind.key, name)] += 1
+        if caller.org.organization_id not in self._members:
+            self._members[caller.org.organization_id] = (
+                caller.org,
+                dict(self.world.accounts(caller.org)),
+            )
+        quirk = self.delegated_admin_quirk and caller.account_id != caller.org.management_account_id
         return self.timeline.start(
             action,
             now=self._now(),
             scope=f"{caller.account_id}|{region}|{kind.key}|{name}",
             targets=targets,
-            has_recorder=lambda account_id: self.world.has_recorder(account_id, region),
+            has_recorder=self._recorder_in(region),
+            stuck=quirk,
+            check=None if action == "DELETE" else self._delivery(caller.org, kind, spec),
         )
 
-    def _targets(self, caller: _Caller, excluded: frozenset[str]) -> list[tuple[str, str]]:
-        return [
-            (account_id, state)
-            for account_id, state in self.world.accounts(caller.org)
-            if account_id not in excluded
-        ]
+    def _targets(self, caller: Caller, excluded: frozenset[str]) -> list[tuple[str, str]]:
+        return [(a, state) for a, state in self.world.accounts(caller.org) if a not in excluded]
 
     def _put(
         self,
-        caller: _Caller,
+        caller: Caller,
         *,
         kind: Kind,
         name: str,
@@ -299,18 +372,20 @@ class Service:
         excluded: frozenset[str],
         tags: Sequence[Mapping[str, str]],
         policy_text: str | None = None,
-    ) -> _Resource:
+    ) -> Resource:
         store = self._store(caller, kind)
         existing = store.get(name)
         self._check_not_running(kind, existing)
         self._check_quota(caller, kind, name)
         self.world.enable_trusted_access(caller.org, caller.account_id, caller.region)
         now = self._now()
-        if existing is None:
+        targets = self._targets(caller, excluded)
+        if existing is None or existing.run.deleted(now):
             suffix = self._suffix()
             member_base = f"{kind.member_prefix}{name}"[: kind.member_name_max - 9]
-            run = self._start_run(caller, kind, name, "CREATE", self._targets(caller, excluded))
-            resource = _Resource(
+            run = self._start_run(caller, kind, name, "CREATE", targets, spec=spec)
+            store.pop(name, None)  # a name deleted a moment ago is created anew, last
+            resource = Resource(
                 kind=kind,
                 name=name,
                 arn=(
@@ -321,34 +396,41 @@ class Service:
                 updated_at=now,
                 spec=spec,
                 run=run,
+                owner=caller.account_id,
+                region=caller.region,
+                org=caller.org,
                 tags={t["Key"]: t.get("Value", "") for t in tags},
                 policy_text=policy_text,
                 excluded=excluded,
+                visible_from=now + self.read_lag,
+                before=existing,
             )
             store[name] = resource
         else:
             resource = existing
-            resource.run = self._start_run(
-                caller, kind, name, "UPDATE", self._targets(caller, excluded)
-            )
+            resource.before = attrs.evolve(existing, before=None)
+            resource.visible_from = now + self.read_lag
+            resource.run = self._start_run(caller, kind, name, "UPDATE", targets, spec=spec)
             resource.spec = spec
             resource.updated_at = now
             resource.policy_text = policy_text
             resource.excluded = excluded
+        if resource.run.waiting():
+            self._waiting.append(resource)
         return resource
 
-    def _delete(self, caller: _Caller, kind: Kind, name: str) -> dict[str, Any]:
+    def _delete(self, caller: Caller, kind: Kind, name: str) -> dict[str, Any]:
         resource = self._get(caller, kind, name)
         self._check_not_running(kind, resource)
         states = dict(self.world.accounts(caller.org))
         previous = [a.account_id for a in resource.run.accounts]
         targets = [(a, states.get(a, "ACTIVE")) for a in previous]
-        resource.run = self._start_run(caller, kind, name, "DELETE", targets)
+        resource.run = self._start_run(caller, kind, name, "DELETE", targets, spec=resource.spec)
         return {}
 
     # -- conformance packs -------------------------------------------------------------------
 
-    def _put_pack(self, caller: _Caller, p: Mapping[str, Any]) -> dict[str, Any]:
+    def _put_pack(self, caller: Caller, p: Mapping[str, Any]) -> dict[str, Any]:
         name = p["OrganizationConformancePackName"]
         uri: str | None = p.get("TemplateS3Uri") or None
         template: str | bytes
@@ -360,7 +442,7 @@ class Service:
             item["ParameterName"]: item["ParameterValue"]
             for item in p.get("ConformancePackInputParameters", [])
         }
-        _check_template(
+        check_template(
             template, source=uri, supplied=supplied, rules_limit=self.quotas.rules_per_pack
         )
         excluded = frozenset(p.get("ExcludedAccounts", []))
@@ -377,98 +459,65 @@ class Service:
         )
         return {"OrganizationConformancePackArn": resource.arn}
 
-    def _pack_view(self, r: _Resource) -> dict[str, Any]:
-        view: dict[str, Any] = {
-            "OrganizationConformancePackName": r.name,
-            "OrganizationConformancePackArn": r.arn,
-            "ConformancePackInputParameters": r.spec["ConformancePackInputParameters"],
-            "ExcludedAccounts": r.spec["ExcludedAccounts"],
-            "LastUpdateTime": self._epoch(r.updated_at),
-        }
-        for key in ("DeliveryS3Bucket", "DeliveryS3KeyPrefix"):
-            if r.spec.get(key) is not None:
-                view[key] = r.spec[key]
-        return view
-
     def _listing(
-        self, caller: _Caller, kind: Kind, op: str, p: Mapping[str, Any]
-    ) -> tuple[list[_Resource], str | None]:
+        self, caller: Caller, kind: Kind, op: str, p: Mapping[str, Any]
+    ) -> tuple[list[Resource], str | None]:
         names = p.get(kind.names_field) or []
         if names:
             return self._named(caller, kind, names), None
-        items = list(self._store(caller, kind).values())
-        return page_of(items, p, (op, caller.account_id, caller.region))
+        shown = (self._shown(r) for r in self._store(caller, kind).values())
+        items = [r for r in shown if r is not None]
+        return self._page(items, p, (op, caller.account_id, caller.region))
 
-    def _describe_packs(self, caller: _Caller, p: Mapping[str, Any]) -> dict[str, Any]:
+    def _page(
+        self, items: Sequence[Any], p: Mapping[str, Any], query: Sequence[object]
+    ) -> tuple[list[Any], str | None]:
+        return page_of(items, p, query, now=self._now(), ttl=self.next_token_ttl)
+
+    def _describe_packs(self, caller: Caller, p: Mapping[str, Any]) -> dict[str, Any]:
         items, token = self._listing(caller, PACK, "DescribeOrganizationConformancePacks", p)
         return with_token(
-            {"OrganizationConformancePacks": [self._pack_view(r) for r in items]}, token
+            {"OrganizationConformancePacks": [pack_view(r, self._epoch) for r in items]}, token
         )
 
-    def _status_view(self, r: _Resource, status_key: str) -> dict[str, Any]:
-        status, code, message, updated = r.run.aggregate(self._now())
-        view: dict[str, Any] = {
-            r.kind.name_field: r.name,
-            status_key: status,
-            "LastUpdateTime": self._epoch(updated),
-        }
-        if code is not None:
-            view["ErrorCode"] = code
-            view["ErrorMessage"] = message
-        return view
-
-    def _pack_statuses(self, caller: _Caller, p: Mapping[str, Any]) -> dict[str, Any]:
+    def _pack_statuses(self, caller: Caller, p: Mapping[str, Any]) -> dict[str, Any]:
         items, token = self._listing(caller, PACK, "DescribeOrganizationConformancePackStatuses", p)
         return with_token(
             {
                 "OrganizationConformancePackStatuses": [
-                    self._status_view(r, "Status") for r in items
+                    status_view(r, "Status", self._now(), self._epoch) for r in items
                 ]
             },
             token,
         )
 
     def _detailed(
-        self, caller: _Caller, kind: Kind, op: str, p: Mapping[str, Any]
+        self, caller: Caller, kind: Kind, op: str, p: Mapping[str, Any]
     ) -> tuple[list[dict[str, Any]], str | None]:
-        resource = self._get(caller, kind, p[kind.name_field])
+        resource = self._get(caller, kind, p[kind.name_field], read=True)
         now = self._now()
         filters = p.get("Filters") or {}
         want_account = filters.get("AccountId")
         want_status = filters.get(kind.detailed_status_field)
-        run = resource.run
         # Rows are built for the page only: the run's index finds the accounts that match.
-        selected = run.matching(now, want_account, want_status)
+        selected = resource.run.matching(now, want_account, want_status)
         query = (op, caller.account_id, caller.region, resource.arn, want_account, want_status)
-        selected_page, token = page_of(selected, p, query)
-        member_key = "ConformancePackName" if kind is PACK else "ConfigRuleName"
-        rows: list[dict[str, Any]] = []
-        for position in selected_page:
-            account = run.accounts[position]
-            row: dict[str, Any] = {
-                "AccountId": account.account_id,
-                member_key: resource.member_name,
-                kind.detailed_status_field: account.status(run.action, now),
-                "LastUpdateTime": self._epoch(account.last_update(now)),
-            }
-            if account.failed and now >= account.end:
-                row["ErrorCode"] = account.error_code
-                row["ErrorMessage"] = account.error_message
-            rows.append(row)
+        selected_page, token = self._page(selected, p, query)
+        rows = [account_row(resource, i, now, self._epoch) for i in selected_page]
         return rows, token
 
-    def _pack_detailed_status(self, caller: _Caller, p: Mapping[str, Any]) -> dict[str, Any]:
+    def _pack_detailed_status(self, caller: Caller, p: Mapping[str, Any]) -> dict[str, Any]:
         rows, token = self._detailed(
             caller, PACK, "GetOrganizationConformancePackDetailedStatus", p
         )
         return with_token({"OrganizationConformancePackDetailedStatuses": rows}, token)
 
-    def _delete_pack(self, caller: _Caller, p: Mapping[str, Any]) -> dict[str, Any]:
+    def _delete_pack(self, caller: Caller, p: Mapping[str, Any]) -> dict[str, Any]:
         return self._delete(caller, PACK, p["OrganizationConformancePackName"])
 
     # -- rules -----------------------------------------------------------------------------------
 
-    def _put_rule(self, caller: _Caller, p: Mapping[str, Any]) -> dict[str, Any]:
+    def _put_rule(self, caller: Caller, p: Mapping[str, Any]) -> dict[str, Any]:
         name = p["OrganizationConfigRuleName"]
         # The request check made sure exactly one kind of metadata is given.
         field = next(f for f in RULE_METADATA_FIELDS if p.get(f) is not None)
@@ -489,46 +538,40 @@ class Service:
         )
         return {"OrganizationConfigRuleArn": resource.arn}
 
-    def _rule_view(self, r: _Resource) -> dict[str, Any]:
-        return {
-            "OrganizationConfigRuleName": r.name,
-            "OrganizationConfigRuleArn": r.arn,
-            r.spec["field"]: r.spec["metadata"],
-            "ExcludedAccounts": sorted(r.excluded),
-            "LastUpdateTime": self._epoch(r.updated_at),
-        }
-
-    def _describe_rules(self, caller: _Caller, p: Mapping[str, Any]) -> dict[str, Any]:
+    def _describe_rules(self, caller: Caller, p: Mapping[str, Any]) -> dict[str, Any]:
         items, token = self._listing(caller, RULE, "DescribeOrganizationConfigRules", p)
-        return with_token({"OrganizationConfigRules": [self._rule_view(r) for r in items]}, token)
+        return with_token(
+            {"OrganizationConfigRules": [rule_view(r, self._epoch) for r in items]}, token
+        )
 
-    def _rule_statuses(self, caller: _Caller, p: Mapping[str, Any]) -> dict[str, Any]:
+    def _rule_statuses(self, caller: Caller, p: Mapping[str, Any]) -> dict[str, Any]:
         items, token = self._listing(caller, RULE, "DescribeOrganizationConfigRuleStatuses", p)
         return with_token(
             {
                 "OrganizationConfigRuleStatuses": [
-                    self._status_view(r, "OrganizationRuleStatus") for r in items
+                    status_view(r, "OrganizationRuleStatus", self._now(), self._epoch)
+                    for r in items
                 ]
             },
             token,
         )
 
-    def _rule_detailed_status(self, caller: _Caller, p: Mapping[str, Any]) -> dict[str, Any]:
+    def _rule_detailed_status(self, caller: Caller, p: Mapping[str, Any]) -> dict[str, Any]:
         rows, token = self._detailed(caller, RULE, "GetOrganizationConfigRuleDetailedStatus", p)
         return with_token({"OrganizationConfigRuleDetailedStatus": rows}, token)
 
-    def _delete_rule(self, caller: _Caller, p: Mapping[str, Any]) -> dict[str, Any]:
+    def _delete_rule(self, caller: Caller, p: Mapping[str, Any]) -> dict[str, Any]:
         return self._delete(caller, RULE, p["OrganizationConfigRuleName"])
 
-    def _custom_rule_policy(self, caller: _Caller, p: Mapping[str, Any]) -> dict[str, Any]:
-        resource = self._get(caller, RULE, p["OrganizationConfigRuleName"])
+    def _custom_rule_policy(self, caller: Caller, p: Mapping[str, Any]) -> dict[str, Any]:
+        resource = self._get(caller, RULE, p["OrganizationConfigRuleName"], read=True)
         if resource.policy_text is None:
             return {}
         return {"PolicyText": resource.policy_text}
 
     # -- tagging -------------------------------------------------------------------------------
 
-    def _by_arn(self, arn: str, account_id: str, region: str) -> _Resource:
+    def _by_arn(self, arn: str, account_id: str, region: str) -> Resource:
         parsed = parse_arn(arn)
         missing = ServiceError("ResourceNotFoundException", f"ResourceArn '{arn}' does not exist")
         if parsed is None or parsed[:2] != (region, account_id):
@@ -544,68 +587,13 @@ class Service:
         self, operation: str, p: Mapping[str, Any], account_id: str, region: str
     ) -> dict[str, Any]:
         resource = self._by_arn(p["ResourceArn"], account_id, region)
-        if operation == "TagResource":
-            merged = dict(resource.tags)
-            merged.update({t["Key"]: t.get("Value", "") for t in p["Tags"]})
-            if len(merged) > 50:
-                raise ServiceError(
-                    "TooManyTagsException",
-                    "You have reached the limit of the number of tags you can use (50).",
-                )
-            resource.tags = merged
-            return {}
-        if operation == "UntagResource":
-            for key in p["TagKeys"]:
-                resource.tags.pop(key, None)
+        if operation != "ListTagsForResource":
+            change_tags(resource, operation, p)
             return {}
         tags = [{"Key": k, "Value": v} for k, v in resource.tags.items()]
-        listed, token = page_of(tags, p, ("ListTagsForResource", account_id, region, resource.arn))
+        query = ("ListTagsForResource", account_id, region, resource.arn)
+        listed, token = self._page(tags, p, query)
         return with_token({"Tags": listed}, token)
 
 
 _TAG_OPERATIONS = frozenset(TAG_OPERATIONS)
-
-# -- templates -------------------------------------------------------------------------------
-
-_TEMPLATE_ERROR = "OrganizationConformancePackTemplateValidationException"
-
-
-def _invalid_template(detail: str) -> str:
-    """Wrap a template problem in the words AWS Config uses for a rejected pack template."""
-    return (
-        f"Invalid conformance pack template provided. Errors found: [{detail}]. "
-        "Fix your template and try again."
-    )
-
-
-def _check_template(
-    text: str | bytes, *, source: str | None, supplied: Mapping[str, str], rules_limit: int
-) -> None:
-    """Parse a conformance pack template and check it the way AWS Config does before deploying.
-
-    Raises ServiceError(OrganizationConformancePackTemplateValidationException) when the template
-    is too large or not UTF-8, cannot be parsed, holds resources other than Config rules and
-    remediation configurations, holds more rules than a pack may (``rules_limit``, and never more
-    than 130: the parser's own limit), needs a parameter that was not supplied, or is given one it
-    does not declare (CloudFormation's words for the last two).
-    """
-    try:
-        template = Template.from_string(text, source=source)
-    except TemplateError as e:
-        raise ServiceError(_TEMPLATE_ERROR, _invalid_template(str(e))) from e
-    if len(template.rules) > rules_limit:
-        raise ServiceError(
-            _TEMPLATE_ERROR,
-            _invalid_template(
-                f"The template holds {len(template.rules)} Config rules; a conformance pack can "
-                f"hold at most {rules_limit}"
-            ),
-        )
-    missing = sorted(template.required_parameters - set(supplied))
-    if missing:
-        raise ServiceError(_TEMPLATE_ERROR, f"Parameters: [{', '.join(missing)}] must have values")
-    undeclared = sorted(set(supplied) - set(template.parameters))
-    if undeclared:
-        raise ServiceError(
-            _TEMPLATE_ERROR, f"Parameters: [{', '.join(undeclared)}] do not exist in the template"
-        )

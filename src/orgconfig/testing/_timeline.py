@@ -6,19 +6,23 @@ ends (accounts not ``ACTIVE``, accounts told to fail, and, for puts, accounts wi
 configuration recorder in the region end ``*_FAILED``). Nothing runs in the background: every
 read computes the statuses from the clock's reading.
 
-A run is indexed when it starts so that reading it costs little however many accounts it
-targets: the aggregate status is constant time, and the accounts in one status (a detailed-status
-``Filters`` query) are found by bisecting the accounts sorted by end time, not by walking them.
-:class:`Timeline` holds what shapes the next runs: durations, failures to inject, the stuck
-aggregate quirk.
+A run is indexed so that reading it costs little however many accounts it targets: the aggregate
+status is constant time, and the accounts in one status (a detailed-status ``Filters`` query) are
+found by bisecting the accounts sorted by end time, not by walking them. The organization can
+change under a run: accounts that join get their part (:meth:`Run.add`), accounts that leave lose
+theirs (:meth:`Run.drop`), and a joining account without a configuration recorder waits, for at
+most :data:`RECORDER_RETRY_WINDOW`, for one to appear (:meth:`Run.settle`); each change re-indexes
+the run (changes are rare, reads are many). :class:`Timeline` holds what shapes the next runs:
+durations, failures to inject, the stuck aggregate quirk, how long a finished delete lingers.
 """
 
 from __future__ import annotations
 
 import bisect
+import math
 import random
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Literal
 
 import attrs
@@ -26,8 +30,10 @@ import attrs
 __all__ = [
     "DEFAULT_FAILURE_CODE",
     "DEFAULT_FAILURE_MESSAGE",
+    "RECORDER_RETRY_WINDOW",
     "AccountRun",
     "Action",
+    "Check",
     "Run",
     "Timeline",
 ]
@@ -41,6 +47,12 @@ DEFAULT_FAILURE_MESSAGE = (
     "Check the account's service control policies and try again."
 )
 """The error message of an account told to fail without one (``{account}`` is its id)."""
+
+RECORDER_RETRY_WINDOW = 7 * 3600.0
+"""How long AWS Config retries a joining account that has no configuration recorder (7 hours)."""
+
+Check = Callable[[str], "tuple[str, str] | None"]
+"""A further check of one account before a put reaches it: ``(error code, message)`` or None."""
 
 _RECORDER_MISSING = (
     "You must create a configuration recorder before you can create or update a Config rule."
@@ -59,6 +71,14 @@ class AccountRun:
     end: float
     error_code: str | None = None
     error_message: str | None = None
+    deadline: float | None = None
+    """For a joining account waiting for a recorder (``end`` is infinite): when it gives up."""
+    duration: float = 0.0
+
+    @property
+    def waiting(self) -> bool:
+        """Whether the account waits for a configuration recorder (its end is not known yet)."""
+        return self.deadline is not None and math.isinf(self.end)
 
     @property
     def failed(self) -> bool:
@@ -99,14 +119,18 @@ class _ByEnd:
 class Run:
     """One deployment: a put (CREATE or UPDATE) or a delete, across the targeted accounts.
 
-    ``accounts`` are in join order (the order the detailed status lists them). The indexes built
-    on construction assume the accounts' ends and outcomes no longer change.
+    ``accounts`` are in join order (the order the detailed status lists them). ``touched`` is
+    when the organization last changed the run (the put itself, an account joining or leaving):
+    the aggregate's ``LastUpdateTime`` while in progress. ``linger`` is how long a delete that
+    succeeded keeps showing ``DELETE_SUCCESSFUL`` before the resource is gone.
     """
 
     action: Action
     started: float
     accounts: list[AccountRun]
     stuck: bool
+    linger: float = 0.0
+    touched: float = attrs.field(default=-math.inf)
     end: float = attrs.field(init=False)
     _first_failure: AccountRun | None = attrs.field(init=False, default=None)
     _failed: int = attrs.field(init=False, default=0)
@@ -117,6 +141,10 @@ class Run:
     _cache: tuple[object, list[int]] | None = attrs.field(init=False, default=None)
 
     def __attrs_post_init__(self) -> None:
+        self.touched = max(self.touched, self.started)
+        self._index()
+
+    def _index(self) -> None:
         self.end = max((a.end for a in self.accounts), default=self.started)
         failures = [a for a in self.accounts if a.failed]
         self._first_failure = failures[0] if failures else None
@@ -125,6 +153,48 @@ class Run:
         self._all = _ByEnd.of(self.accounts, lambda a: True)
         self._ok = _ByEnd.of(self.accounts, lambda a: not a.failed)
         self._bad = _ByEnd.of(self.accounts, lambda a: a.failed)
+        self._cache = None
+
+    def add(self, accounts: Sequence[AccountRun], now: float) -> None:
+        """Add the parts of accounts that joined the organization at ``now``."""
+        known = set(self._position)
+        self.accounts.extend(a for a in accounts if a.account_id not in known)
+        self.touched = now
+        self._index()
+
+    def drop(self, account_ids: Collection[str], now: float) -> None:
+        """Remove the parts of accounts that left the organization at ``now``."""
+        if not any(a in self._position for a in account_ids):
+            return
+        self.accounts = [a for a in self.accounts if a.account_id not in account_ids]
+        self.touched = now
+        self._index()
+
+    def waiting(self) -> list[AccountRun]:
+        """Return the accounts that wait for a configuration recorder."""
+        return [a for a in self.accounts if a.waiting] if math.isinf(self.end) else []
+
+    def settle(self, now: float, has_recorder: Callable[[str], bool]) -> None:
+        """Decide the accounts waiting for a recorder: deploy where one appeared, else give up.
+
+        An account whose window (:data:`RECORDER_RETRY_WINDOW`) closed by ``now`` fails at its
+        deadline; one that has a recorder now starts its deployment now.
+        """
+        changed = False
+        for account in self.waiting():
+            assert account.deadline is not None  # waiting() says so
+            if now >= account.deadline:
+                account.end = account.deadline
+                account.error_code = "NoAvailableConfigurationRecorderException"
+                account.error_message = _RECORDER_MISSING
+            elif has_recorder(account.account_id):
+                account.end = now + account.duration
+            else:
+                continue
+            account.deadline = None
+            changed = True
+        if changed:
+            self._index()
 
     def running(self, now: float) -> bool:
         """Whether any targeted account is still deploying (whatever the aggregate says)."""
@@ -137,23 +207,28 @@ class Run:
     def aggregate(self, now: float) -> tuple[str, str | None, str | None, float]:
         """Return (status, error code, error message, last update) as the status APIs show it."""
         if self.stuck or self.running(now):
-            return f"{self.action}_IN_PROGRESS", None, None, self.started
+            return f"{self.action}_IN_PROGRESS", None, None, self.touched
         failure = self._first_failure
+        last = max(self.end, self.touched)
         if failure is None:
-            return f"{self.action}_SUCCESSFUL", None, None, self.end
+            return f"{self.action}_SUCCESSFUL", None, None, last
         message = (
             f"{failure.error_message} ({self._failed} of {len(self.accounts)} member accounts "
             "failed; see the detailed status of each account.)"
         )
-        return f"{self.action}_FAILED", failure.error_code, message, self.end
+        return f"{self.action}_FAILED", failure.error_code, message, last
+
+    def deleted(self, now: float) -> bool:
+        """Whether a delete has finished everywhere with success (``DELETE_SUCCESSFUL``)."""
+        return self.action == "DELETE" and not self.running(now) and self._first_failure is None
 
     def gone(self, now: float) -> bool:
-        """Whether a delete has finished everywhere with success (the resource no longer exists).
+        """Whether a deleted resource no longer exists: ``linger`` seconds after it was deleted.
 
         A stuck aggregate status does not keep a deleted resource alive: the quirk is about
         what the status reports, not about what exists.
         """
-        return self.action == "DELETE" and not self.running(now) and self._first_failure is None
+        return self.deleted(now) and now >= self.end + self.linger
 
     def matching(self, now: float, account_id: str | None, status: str | None) -> Sequence[int]:
         """Return the positions of the accounts a detailed-status filter selects, in join order.
@@ -213,7 +288,16 @@ class Timeline:
         run.aggregate(now=100.0)[0]     # 'CREATE_SUCCESSFUL'
     """
 
-    def __init__(self, *, seed: int, deploy_duration: float, deploy_jitter: float) -> None:
+    def __init__(
+        self,
+        *,
+        seed: int,
+        deploy_duration: float,
+        deploy_jitter: float,
+        delete_retention: float = 0.0,
+    ) -> None:
+        if delete_retention < 0:
+            raise ValueError(f"delete_retention must be >= 0, got {delete_retention!r}")
         if deploy_duration < 0:
             raise ValueError(f"deploy_duration must be >= 0, got {deploy_duration!r}")
         if not 0 <= deploy_jitter <= 1:
@@ -225,6 +309,7 @@ class Timeline:
         self._jitter = float(deploy_jitter)
         self._failures: dict[str, _Failure] = {}
         self._stuck = False
+        self.delete_retention = float(delete_retention)
         # Runs are counted per scope, so that one resource's jitter does not depend on how the
         # puts of others (in other threads, other regions) happened to be ordered.
         self._runs: dict[str, int] = {}
@@ -274,27 +359,66 @@ class Timeline:
         scope: str,
         targets: Iterable[tuple[str, str]],
         has_recorder: Callable[[str], bool],
+        stuck: bool = False,
+        check: Check | None = None,
     ) -> Run:
         """Start a deployment at ``now`` to ``targets`` (``(account id, state)``, join order).
 
         ``scope`` names the resource (owner, region, kind, name) in the jitter's seed;
-        ``has_recorder(account)`` tells whether an account can take a put.
+        ``has_recorder(account)`` tells whether an account can take a put; ``stuck`` keeps
+        this run's aggregate in progress (as :meth:`set_stuck_aggregate_status` does for every
+        run); ``check(account)`` may fail an account a put reaches (its delivery bucket).
         """
         with self._lock:
             runs = self._runs[scope] = self._runs.get(scope, 0) + 1
             accounts: list[AccountRun] = []
             for account_id, state in targets:
-                duration = self._durations.get(account_id, self._default_duration)
-                if self._jitter and duration:
-                    draw = random.Random(f"{self.seed}|{scope}|{runs}|{account_id}").random()
-                    duration *= 1 + self._jitter * draw
-                run = AccountRun(account_id, now, now + duration)
-                self._decide_outcome(run, action, state, has_recorder)
+                run = self._account_run(account_id, now, f"{scope}|{runs}")
+                self._decide_outcome(run, action, state, has_recorder, check)
                 accounts.append(run)
-            return Run(action, now, accounts, stuck=self._stuck)
+            linger = self.delete_retention if action == "DELETE" else 0.0
+            return Run(action, now, accounts, stuck=self._stuck or stuck, linger=linger)
+
+    def join(
+        self,
+        run: Run,
+        *,
+        now: float,
+        scope: str,
+        joined: Iterable[tuple[str, str]],
+        has_recorder: Callable[[str], bool],
+        check: Check | None = None,
+    ) -> None:
+        """Deploy ``run`` (a put's) to accounts that ``joined`` the organization at ``now``.
+
+        An account without a configuration recorder waits for one for
+        :data:`RECORDER_RETRY_WINDOW` (see :meth:`Run.settle`) instead of failing at once.
+        """
+        with self._lock:
+            added: list[AccountRun] = []
+            for account_id, state in joined:
+                account = self._account_run(account_id, now, f"{scope}|join")
+                self._decide_outcome(account, run.action, state, lambda _: True, check)
+                if not account.failed and not has_recorder(account_id):
+                    account.deadline = now + RECORDER_RETRY_WINDOW
+                    account.end = math.inf
+                added.append(account)
+            run.add(added, now)
+
+    def _account_run(self, account_id: str, now: float, seed: str) -> AccountRun:
+        duration = self._durations.get(account_id, self._default_duration)
+        if self._jitter and duration:
+            draw = random.Random(f"{self.seed}|{seed}|{account_id}").random()
+            duration *= 1 + self._jitter * draw
+        return AccountRun(account_id, now, now + duration, duration=duration)
 
     def _decide_outcome(
-        self, run: AccountRun, action: Action, state: str, has_recorder: Callable[[str], bool]
+        self,
+        run: AccountRun,
+        action: Action,
+        state: str,
+        has_recorder: Callable[[str], bool],
+        check: Check | None,
     ) -> None:
         account_id = run.account_id
         if state != "ACTIVE":
@@ -312,6 +436,12 @@ class Timeline:
                 if failure.remaining <= 0:
                     del self._failures[account_id]
             return
-        if action != "DELETE" and not has_recorder(account_id):
+        if action == "DELETE":
+            return
+        if not has_recorder(account_id):
             run.error_code = "NoAvailableConfigurationRecorderException"
             run.error_message = _RECORDER_MISSING
+            return
+        refused = check(account_id) if check is not None else None
+        if refused is not None:
+            run.error_code, run.error_message = refused
