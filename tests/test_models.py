@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from typing import Any
 import attrs
 import pytest
 
+from orgconfig import _checks
+from orgconfig._frozen import FrozenDict
 from orgconfig.errors import ValidationError
 from orgconfig.models import (
     FREQUENCIES,
@@ -1363,3 +1366,113 @@ def test_rule_repr_shows_only_what_is_set() -> None:
         "OrgConfigRule.custom_policy('g', policy_text=<10,000 characters>, "
         "policy_runtime='guard-2.x.x')"
     )
+
+
+class TestFrozenDict:
+    """FrozenDict: every way to derive one gives a FrozenDict, and none changes it."""
+
+    def test_copy_is_a_frozen_dict(self) -> None:
+        """copy() returns a FrozenDict equal to the original."""
+        frozen = FrozenDict({"a": 1})
+        assert type(frozen.copy()) is FrozenDict
+        assert frozen.copy() == {"a": 1}
+        assert type(copy.copy(frozen)) is FrozenDict
+        assert type(copy.deepcopy(frozen)) is FrozenDict
+
+    def test_union_is_a_frozen_dict_either_side(self) -> None:
+        """| returns a FrozenDict, whichever side the FrozenDict is on; the operands stay."""
+        frozen = FrozenDict({"a": 1})
+        plain = {"b": 2}
+        assert type(frozen | plain) is FrozenDict
+        assert type(plain | frozen) is FrozenDict
+        assert frozen | plain == {"a": 1, "b": 2}
+        assert frozen == {"a": 1}
+        assert plain == {"b": 2}
+
+    def test_in_place_union_is_refused(self) -> None:
+        """|= raises and leaves the FrozenDict as it was."""
+        frozen = FrozenDict({"a": 1})
+        with pytest.raises(TypeError, match="read-only"):
+            frozen |= {"b": 2}
+        assert frozen == {"a": 1}
+
+    def test_fromkeys_gives_a_frozen_dict(self) -> None:
+        """fromkeys works and returns a FrozenDict."""
+        made = FrozenDict.fromkeys(["a", "b"], 0)
+        assert type(made) is FrozenDict
+        assert made == {"a": 0, "b": 0}
+
+    def test_init_cannot_refill(self) -> None:
+        """Calling __init__ again on a FrozenDict raises and changes nothing."""
+        frozen = FrozenDict({"a": 1})
+        with pytest.raises(TypeError, match="read-only"):
+            FrozenDict.__init__(frozen, {"b": 2})
+        assert frozen == {"a": 1}
+
+    def test_every_mutator_is_refused(self) -> None:
+        """Each dict method that would change it raises TypeError, and nothing changes."""
+        frozen = FrozenDict({"a": 1})
+        mutations: list[Callable[[], object]] = [
+            lambda: frozen.__setitem__("b", 2),
+            lambda: frozen.__delitem__("a"),
+            frozen.clear,
+            lambda: frozen.pop("a"),
+            frozen.popitem,
+            lambda: frozen.setdefault("b", 2),
+            lambda: frozen.update(b=2),
+        ]
+        for mutate in mutations:
+            with pytest.raises(TypeError):
+                mutate()
+        assert frozen == {"a": 1}
+        assert hash(frozen) == hash(FrozenDict({"a": 1}))
+
+
+class TestHugeAndHostileValues:
+    """Values too large to print, or nested too deep, raise ValidationError naming the field."""
+
+    def test_a_huge_integer_name(self, template: Template) -> None:
+        """ConformancePack(10**5000, t) names the field and shows the integer by its size."""
+        with invalid("name", "must be a string", "5,000 digits"):
+            ConformancePack(10**5000, template)  # type: ignore[arg-type]
+
+    def test_a_huge_integer_parameter_value(self, template: Template) -> None:
+        """An integer parameter value longer than a value may be is refused before str()."""
+        with invalid("parameters['MaxAccessKeyAge']", "not a usable parameter value"):
+            pack(template, parameters={"MaxAccessKeyAge": 10**5000})
+
+    def test_a_huge_integer_key(self, template: Template) -> None:
+        """A huge integer key is shown by its size in the field label."""
+        with pytest.raises(ValidationError, match="digits") as info:
+            pack(template, tags={10**5000: "v"})
+        assert info.value.field is not None
+        assert info.value.field.startswith("tags[<an integer")
+
+    def test_a_huge_integer_input(self) -> None:
+        """An input parameter integer too long for the JSON limit is refused."""
+        with invalid("input_parameters['n']", "cannot fit"):
+            OrgConfigRule.managed("r", "X", input_parameters={"n": 10**5000})
+
+    def test_a_huge_string_is_cut_in_messages(self, template: Template) -> None:
+        """A 10 MB name gives a short message."""
+        with invalid("name", "10,000,000 characters") as info:
+            pack(template, name="a" * 10_000_000)
+        assert len(str(info.value)) < 300
+
+    def test_show_survives_any_value(self) -> None:
+        """show() never raises and stays short, whatever it is given."""
+
+        class Hostile:
+            def __repr__(self) -> str:
+                raise RuntimeError("no repr")
+
+        for value in (10**5000, "x" * 10**6, [10**5000], Hostile(), {"k": "v" * 10**5}):
+            shown = _checks.show(value)
+            assert len(shown) <= 60
+        assert "Hostile" in _checks.show(Hostile())
+
+    def test_deep_json_text_is_refused_before_parsing(self) -> None:
+        """parse_json refuses 100,000 '[' by measuring the depth first."""
+        with invalid("input_parameters", "deeper than 64"):
+            _checks.parse_json("[" * 100_000, "input_parameters")
+        assert _checks.json_depth('{"a": "[[[[", "b": [[1]]}') == 3

@@ -18,6 +18,7 @@ import difflib
 import json
 import math
 import re
+import reprlib
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeAlias
@@ -47,6 +48,7 @@ __all__ = [
     "freeze_json",
     "is_a",
     "items",
+    "json_depth",
     "json_text",
     "key",
     "last_update",
@@ -57,9 +59,11 @@ __all__ = [
     "one_of",
     "optional",
     "parameter_text",
+    "parse_json",
     "run",
     "satisfies",
     "show",
+    "subscript",
     "tags",
     "text",
     "tuple_of",
@@ -88,10 +92,45 @@ MAX_JSON_DEPTH = 64
 # -- messages -------------------------------------------------------------------------------------
 
 
+_MAX_SHOWN_DIGITS = 40
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 80
+_REPR.maxlong = _MAX_SHOWN_DIGITS
+
+
 def show(value: object, limit: int = 60) -> str:
-    """``repr(value)``, cut short when long."""
-    shown = repr(value)
+    """``repr(value)``, cut short when long; safe for any value.
+
+    Never fails and never builds a long string: a huge string is cut before it is shown, an
+    integer too large to print in full is shown by its size, containers are abbreviated, and an
+    object whose ``repr`` raises is shown by its type.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value.bit_length() > 3 * _MAX_SHOWN_DIGITS:
+            return f"<an integer of about {int(value.bit_length() * 0.30103):,} digits>"
+        shown = repr(value)
+    elif isinstance(value, (str, bytes)):
+        shown = repr(value[: limit + 1])
+    else:
+        try:
+            shown = _REPR.repr(value)
+        except Exception:
+            shown = f"<{type(value).__name__}>"
     return shown if len(shown) <= limit else f"{shown[: limit - 3]}..."
+
+
+def subscript(key: object) -> str:
+    """``key`` as it is written inside a field label's brackets: its repr, bounded.
+
+    A key of a usual length shows in full (``parameters['Foo']``); a huge one, or an integer too
+    large to print, is cut short by :func:`show`.
+    """
+    if isinstance(key, str) and len(key) <= _FULL_KEY:
+        return repr(key)
+    return show(key, 80)
+
+
+_FULL_KEY = 512
 
 
 def _characters(value: str) -> str:
@@ -235,7 +274,7 @@ def items(*checks: Check, limit: int, noun: str, unique: bool) -> _Validator:
             label = f"{name}[{i}]"
             run(checks, item, label)
             if unique and item in seen:
-                raise fail(label, f"{item!r} is listed twice (also at {name}[{seen[item]}])")
+                raise fail(label, f"{show(item)} is listed twice (also at {name}[{seen[item]}])")
             seen.setdefault(item, i)
 
     return validate
@@ -253,7 +292,7 @@ def entries(
         name = attribute.name
         run((count,), value, name)
         for k, item in value.items():
-            label = f"{name}[{k!r}]"
+            label = f"{name}[{subscript(k)}]"
             run(keys, k, label)
             run(values, item, label)
 
@@ -356,12 +395,24 @@ def parameter_text(value: ParameterValue, label: str) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
+        if value.bit_length() > _PARAMETER_INT_BITS:
+            raise fail(
+                label,
+                f"{show(value)} is not a usable parameter value (longer than the "
+                f"{limits.PARAMETER_VALUE_MAX:,} characters a value may have)",
+            )
         return str(value)
     if isinstance(value, float):
         if not math.isfinite(value):
             raise fail(label, f"{value!r} is not a usable parameter value")
         return str(value)
     return value  # a str, or a wrong type from an untyped caller, which the validator rejects
+
+
+# An integer of this many bits has more digits than a parameter value may hold: refused before
+# str() is asked to write it (which raises ValueError past 4,300 digits).
+_PARAMETER_INT_BITS = int(limits.PARAMETER_VALUE_MAX * 3.33) + 4
+_JSON_INT_BITS = int(limits.INPUT_PARAMETERS_MAX * 3.33) + 4
 
 
 class _Budget:
@@ -386,7 +437,14 @@ def freeze_json(
         raise fail("input_parameters", f"too many values to fit in {limit:,} characters of JSON")
     if depth > MAX_JSON_DEPTH:
         raise fail("input_parameters", f"nested deeper than {MAX_JSON_DEPTH} levels")
-    if value is None or isinstance(value, (str, bool, int)):
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value.bit_length() > _JSON_INT_BITS:
+            raise fail(
+                label,
+                f"{show(value)} cannot fit in the {limit:,} characters input parameters may take",
+            )
+        return value
+    if value is None or isinstance(value, (str, bool)):
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -396,8 +454,8 @@ def freeze_json(
         frozen: dict[str, JsonValue] = {}
         for k, item in value.items():
             if not isinstance(k, str):
-                raise fail(label, f"the key {k!r} is not a string, as JSON requires")
-            frozen[k] = freeze_json(item, f"{label}[{k!r}]", depth + 1, budget)
+                raise fail(label, f"the key {show(k)} is not a string, as JSON requires")
+            frozen[k] = freeze_json(item, f"{label}[{subscript(k)}]", depth + 1, budget)
         return FrozenDict(frozen)
     if isinstance(value, (list, tuple)):
         return tuple(
@@ -408,6 +466,47 @@ def freeze_json(
         f"{type(value).__name__} {show(value)} cannot be written as JSON "
         "(use strings, numbers, booleans, None, lists and mappings)",
     )
+
+
+def json_depth(text: str) -> int:
+    """The deepest nesting of arrays and objects in JSON ``text`` (strings skipped), in one pass.
+
+    Measured before :func:`json.loads` is called, which recurses once per level.
+    """
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def parse_json(text: object, label: str) -> object:
+    """Parse JSON ``text`` with bounded nesting and numbers; anything else raises for ``label``.
+
+    Nesting deeper than :data:`MAX_JSON_DEPTH` is refused before parsing (so no input can
+    exhaust the recursion limit), as are integers too long to convert.
+    """
+    if not isinstance(text, str):
+        raise fail(label, f"expected JSON text, not {type(text).__name__} {show(text)}")
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise fail(label, f"the JSON text is nested deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as e:  # JSONDecodeError, or an integer too long
+        raise fail(label, f"the text is not usable JSON: {show(text)}") from e
 
 
 def _thaw(value: JsonValue) -> object:

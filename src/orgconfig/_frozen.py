@@ -18,11 +18,16 @@ class FrozenDict(dict[_K, _V]):
     dict is expected; every method that would change it raises :class:`TypeError`.
     """
 
-    __slots__ = ("_hash",)
+    __slots__ = ("_filled", "_hash")
 
-    def __init__(self, data: Mapping[_K, _V] | Iterable[tuple[_K, _V]] = (), /) -> None:
-        super().__init__(data)
+    def __init__(
+        self, data: Mapping[_K, _V] | Iterable[tuple[_K, _V]] = (), /, **kwargs: _V
+    ) -> None:
+        if getattr(self, "_filled", False):  # __init__ called again on a built one
+            self._refuse()
+        super().__init__(data, **kwargs)
         self._hash: int | None = None
+        self._filled = True
 
     def _refuse(self, *_: object, **__: object) -> NoReturn:
         raise TypeError(f"{type(self).__name__} is read-only")
@@ -33,7 +38,7 @@ class FrozenDict(dict[_K, _V]):
     def __delitem__(self, key: _K) -> NoReturn:
         self._refuse()
 
-    def __ior__(self, other: Any) -> NoReturn:  # type: ignore[misc]  # refusing is the point
+    def __ior__(self, other: Any) -> NoReturn:
         self._refuse()
 
     def clear(self) -> NoReturn:
@@ -55,6 +60,33 @@ class FrozenDict(dict[_K, _V]):
     def update(self, *args: Any, **kwargs: Any) -> NoReturn:
         """Refuse: a FrozenDict does not change."""
         self._refuse()
+
+    def copy(self) -> FrozenDict[_K, _V]:
+        """Return this FrozenDict itself: a read-only mapping needs no copy."""
+        return self
+
+    def __copy__(self) -> FrozenDict[_K, _V]:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FrozenDict[_K, _V]:
+        import copy  # noqa: PLC0415  (rarely needed)
+
+        return type(self)({copy.deepcopy(k, memo): copy.deepcopy(v, memo) for k, v in self.items()})
+
+    def __or__(self, other: Any) -> FrozenDict[Any, Any]:
+        if not isinstance(other, Mapping):
+            return NotImplemented
+        return FrozenDict({**self, **other})
+
+    def __ror__(self, other: Any) -> FrozenDict[Any, Any]:
+        if not isinstance(other, Mapping):
+            return NotImplemented
+        return FrozenDict({**other, **self})
+
+    @classmethod
+    def fromkeys(cls, keys: Iterable[Any], value: Any = None, /) -> FrozenDict[Any, Any]:
+        """Return a FrozenDict of ``keys``, each mapped to ``value``."""
+        return cls(dict.fromkeys(keys, value))
 
     def __hash__(self) -> int:  # type: ignore[override]  # dict is unhashable; this one is not
         if self._hash is None:

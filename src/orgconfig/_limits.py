@@ -40,6 +40,7 @@ __all__ = [
     "LAMBDA_ARN_MAX",
     "LAMBDA_ARN_PATTERN",
     "LIST_TAGS_LIMIT_MAX",
+    "MEMBER_ROLE_PATTERN",
     "MESSAGE_TYPES",
     "MODEL_SOURCES",
     "NOT_IN_MODEL",
@@ -312,6 +313,10 @@ SCOPE_TAG_KEY_MAX: Final = 128
 SCOPE_TAG_VALUE_MAX: Final = 256
 """The longest tag value in a rule's scope."""
 
+MEMBER_ROLE_PATTERN: Final = r"(?:[A-Za-z0-9_+=,.@-]{1,512}/){0,16}[A-Za-z0-9_+=,.@-]{1,64}"
+"""What the role orgconfig assumes in member accounts must match in full: an IAM role name
+after an optional path."""
+
 STATUS_NAME_MAX: Final = 256
 """The longest name a status record holds (a pack's, a rule's, or one a member account got)."""
 
@@ -491,5 +496,8 @@ NOT_IN_MODEL: Final[Mapping[str, str]] = {
     "RULES_PER_PACK_MAX": "Config developer guide, service limits: 130 rules per conformance pack",
     "RESERVED_TAG_PREFIX": "tagging best practices: the aws: prefix is reserved",
     "LAMBDA_ARN_PATTERN": "Lambda's ARN format (the model only bounds the length)",
+    "MEMBER_ROLE_PATTERN": (
+        "IAM API reference, CreateRole: RoleName [\\w+=,.@-]+ (ASCII), 1-64; a path"
+    ),
 }
 """Limits botocore's model does not state, by constant name: where they come from."""

@@ -13,13 +13,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from os import PathLike
-from pathlib import Path
-from typing import Any, cast
 
 import attrs
 
 from orgconfig import _checks as checks
-from orgconfig import _fields
+from orgconfig import _fields, redaction
 from orgconfig import _limits as limits
 from orgconfig._checks import JsonValue, ParameterValue
 from orgconfig._limits import (
@@ -70,52 +68,6 @@ def _rule_kind(value: RuleKind | str) -> RuleKind:
         ) from None
 
 
-def _debug_log_accounts(value: Iterable[str]) -> tuple[str, ...]:
-    return checks.tuple_of(value, "debug_log_accounts")
-
-
-def _resource_types(value: Iterable[str]) -> tuple[str, ...]:
-    return checks.tuple_of(value, "resource_types")
-
-
-def _trigger_types(value: Iterable[str]) -> tuple[TriggerType, ...]:
-    return cast("tuple[TriggerType, ...]", checks.tuple_of(value, "trigger_types"))
-
-
-def _input_parameters(value: Mapping[str, object] | None) -> Mapping[str, JsonValue] | None:
-    given: object = value  # untyped callers may pass anything
-    if given is None:
-        return None
-    if not isinstance(given, Mapping):
-        hint = " (parse JSON text with json.loads first)" if isinstance(given, str) else ""
-        raise checks.fail(
-            "input_parameters",
-            f"expected a mapping of parameter names to values, not "
-            f"{type(given).__name__} {checks.show(given)}{hint}",
-        )
-    if not given:
-        return None
-    return cast("Mapping[str, JsonValue]", checks.freeze_json(given, "input_parameters"))
-
-
-def _json_limit(text: str) -> str | None:
-    limit = limits.INPUT_PARAMETERS_MAX
-    if len(text) <= limit:
-        return None
-    return f"written as compact JSON they are {len(text):,} characters long; the limit is {limit:,}"
-
-
-def _check_input_parameters(
-    _inst: object, attribute: attrs.Attribute[Any], value: Mapping[str, JsonValue] | None
-) -> None:
-    if value is not None:
-        checks.run((_json_limit,), checks.json_text(value), attribute.name)
-
-
-def _policy_repr(text: str | None) -> str:
-    return "None" if text is None else f"<{len(text):,} characters>"
-
-
 _ONLY_FOR: dict[str, tuple[RuleKind, ...]] = {
     "identifier": (RuleKind.MANAGED,),
     "lambda_arn": (RuleKind.CUSTOM_LAMBDA,),
@@ -149,6 +101,11 @@ class OrgConfigRule:
     types; a Guard rule never, since AWS Config Custom Policy rules are initiated by
     configuration changes only (Config developer guide, "AWS Config Custom Policy Rules").
 
+    Secrets: every constructor takes ``sensitive_inputs``, names of input parameters whose
+    values show as ``'***'`` in ``repr()``, in error messages and in orgconfig's logs (and in
+    botocore's, with :mod:`orgconfig.redaction`'s filter). It takes no part in equality, and
+    the request carries the real values.
+
     Example::
 
         rule = OrgConfigRule.managed(
@@ -157,15 +114,17 @@ class OrgConfigRule:
             input_parameters={"maxAccessKeyAge": "90"},
             max_frequency="TwentyFour_Hours",
         )
+        hook = OrgConfigRule.custom_lambda(
+            "notify",
+            "arn:aws:lambda:us-east-1:111122223333:function:notify",
+            ["ConfigurationItemChangeNotification"],
+            input_parameters={"apiKey": "s3cr3t-value"},
+            sensitive_inputs=["apiKey"],
+        )
+        assert "s3cr3t" not in repr(hook)
     """
 
-    name: str = attrs.field(
-        validator=checks.field(
-            *checks.text(
-                1, limits.RULE_NAME_MAX, limits.RULE_NAME_PATTERN, "letters, digits, '-' and '_'"
-            )
-        )
-    )
+    name: str = attrs.field(validator=checks.field(*_fields.RULE_NAME))
     kind: RuleKind = attrs.field(converter=_rule_kind)
     identifier: str | None = attrs.field(
         default=None, validator=checks.optional(*checks.text(1, limits.IDENTIFIER_MAX))
@@ -184,7 +143,7 @@ class OrgConfigRule:
     policy_text: str | None = attrs.field(
         default=None,
         validator=checks.optional(*checks.text(limits.POLICY_TEXT_MIN, limits.POLICY_TEXT_MAX)),
-        repr=_policy_repr,
+        repr=_fields.policy_repr,
     )
     policy_runtime: str | None = attrs.field(
         default=None,
@@ -199,7 +158,7 @@ class OrgConfigRule:
     )
     trigger_types: tuple[TriggerType, ...] = attrs.field(
         default=(),
-        converter=_trigger_types,
+        converter=_fields.trigger_types,
         validator=checks.items(
             checks.one_of(TRIGGER_TYPES, "trigger type"),
             limit=limits.TRIGGER_TYPES_MAX,
@@ -212,14 +171,14 @@ class OrgConfigRule:
         validator=checks.optional(*checks.text(limits.DESCRIPTION_MIN, limits.DESCRIPTION_MAX)),
     )
     input_parameters: Mapping[str, JsonValue] | None = attrs.field(
-        default=None, converter=_input_parameters, validator=_check_input_parameters
+        default=None, converter=_fields.input_parameters, validator=_fields.check_input_parameters
     )
     max_frequency: Frequency | None = attrs.field(
         default=None, validator=checks.optional(checks.one_of(FREQUENCIES, "execution frequency"))
     )
     resource_types: tuple[str, ...] = attrs.field(
         default=(),
-        converter=_resource_types,
+        converter=_fields.resource_types,
         validator=checks.items(
             *checks.text(1, limits.RESOURCE_TYPE_MAX),
             limit=limits.RESOURCE_TYPES_MAX,
@@ -244,7 +203,7 @@ class OrgConfigRule:
     )
     debug_log_accounts: tuple[str, ...] = attrs.field(
         default=(),
-        converter=_debug_log_accounts,
+        converter=_fields.debug_log_accounts,
         validator=checks.items(
             *checks.ACCOUNT, limit=limits.ACCOUNTS_MAX, noun="account", unique=True
         ),
@@ -252,6 +211,9 @@ class OrgConfigRule:
     )
     tags: Mapping[str, str] = attrs.field(
         default=checks.EMPTY, converter=_fields.tags, validator=checks.tags()
+    )
+    sensitive_inputs: frozenset[str] = attrs.field(
+        default=frozenset(), converter=_fields.sensitive_inputs, eq=False
     )
 
     def __repr__(self) -> str:
@@ -261,14 +223,19 @@ class OrgConfigRule:
             if field.name in ("name", "kind"):
                 continue
             value = getattr(self, field.name)
-            if value is None or (isinstance(value, tuple | Mapping) and not value):
+            if value is None or (isinstance(value, tuple | Mapping | frozenset) and not value):
                 continue
-            text = _policy_repr(value) if field.name == "policy_text" else repr(value)
+            if field.name == "input_parameters":
+                value = redaction.mask(value, self.sensitive_inputs)
+            elif field.name == "sensitive_inputs":
+                value = sorted(value)
+            text = _fields.policy_repr(value) if field.name == "policy_text" else repr(value)
             shown.append(f"{field.name}={text}")
         head = f"OrgConfigRule.{self.kind.value}({self.name!r}"
         return head + "".join(f", {part}" for part in shown) + ")"
 
     def __attrs_post_init__(self) -> None:
+        self._check_sensitive_inputs()
         self._check_kind_fields()
         self._check_triggers()
         if self.resource_id is not None and len(self.resource_types) != 1:
@@ -285,6 +252,23 @@ class OrgConfigRule:
                 "a scope is either resources (resource_types, resource_id) or a tag "
                 "(tag_key, tag_value), not both",
             )
+
+    def _check_sensitive_inputs(self) -> None:
+        """Each name marked sensitive is an input; their values are registered as secrets."""
+        if not self.sensitive_inputs:
+            return
+        given = self.input_parameters or {}
+        for i, name in enumerate(sorted(self.sensitive_inputs)):
+            if name not in given:
+                near = checks.closest(name, given)
+                hint = f"; did you mean {near!r}?" if near else ""
+                raise checks.fail(
+                    f"sensitive_inputs[{i}]", f"there is no input parameter {name!r} to hide{hint}"
+                )
+        redaction.remember("rule", self.name, self.sensitive_inputs)
+        redaction.register(
+            self, [t for n in self.sensitive_inputs for t in redaction.secret_texts(given[n])]
+        )
 
     def _check_kind_fields(self) -> None:
         """Each kind has its own required fields, and no field of another kind."""
@@ -351,6 +335,7 @@ class OrgConfigRule:
         tag_value: str | None = None,
         excluded_accounts: Iterable[str] = (),
         tags: Mapping[str, str] = checks.EMPTY,
+        sensitive_inputs: Iterable[str] = (),
     ) -> OrgConfigRule:
         """An AWS managed rule, named by its ``identifier``.
 
@@ -375,6 +360,7 @@ class OrgConfigRule:
             tag_value=tag_value,
             excluded_accounts=excluded_accounts,
             tags=tags,
+            sensitive_inputs=sensitive_inputs,
         )
 
     @classmethod
@@ -393,6 +379,7 @@ class OrgConfigRule:
         tag_value: str | None = None,
         excluded_accounts: Iterable[str] = (),
         tags: Mapping[str, str] = checks.EMPTY,
+        sensitive_inputs: Iterable[str] = (),
     ) -> OrgConfigRule:
         """A custom rule evaluated by the Lambda function ``lambda_arn``.
 
@@ -421,6 +408,7 @@ class OrgConfigRule:
             tag_value=tag_value,
             excluded_accounts=excluded_accounts,
             tags=tags,
+            sensitive_inputs=sensitive_inputs,
         )
 
     @classmethod
@@ -441,6 +429,7 @@ class OrgConfigRule:
         tag_value: str | None = None,
         excluded_accounts: Iterable[str] = (),
         tags: Mapping[str, str] = checks.EMPTY,
+        sensitive_inputs: Iterable[str] = (),
     ) -> OrgConfigRule:
         """A custom rule written in Guard (``policy_text``, at most 10,000 characters).
 
@@ -473,6 +462,7 @@ class OrgConfigRule:
             tag_value=tag_value,
             excluded_accounts=excluded_accounts,
             tags=tags,
+            sensitive_inputs=sensitive_inputs,
         )
 
     @classmethod
@@ -493,6 +483,7 @@ class OrgConfigRule:
         tag_value: str | None = None,
         excluded_accounts: Iterable[str] = (),
         tags: Mapping[str, str] = checks.EMPTY,
+        sensitive_inputs: Iterable[str] = (),
     ) -> OrgConfigRule:
         """A Guard rule whose policy is read from a ``.guard`` file (UTF-8).
 
@@ -503,13 +494,8 @@ class OrgConfigRule:
 
             OrgConfigRule.custom_policy_from_file("dynamodb-pitr", "rules/pitr.guard")
         """
-        file = Path(path)
-        try:
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise checks.fail(
-                "policy_text", f"cannot read the policy file {str(file)!r}: {e}"
-            ) from e
+        checks.run(_fields.RULE_NAME, name, "name")
+        text = _fields.read_policy(path)
         return cls.custom_policy(
             name,
             text,
@@ -525,6 +511,7 @@ class OrgConfigRule:
             tag_value=tag_value,
             excluded_accounts=excluded_accounts,
             tags=tags,
+            sensitive_inputs=sensitive_inputs,
         )
 
     @classmethod
@@ -535,6 +522,7 @@ class OrgConfigRule:
         name: str | None = None,
         parameters: Mapping[str, ParameterValue] = checks.EMPTY,
         template: Template | None = None,
+        sensitive_inputs: Iterable[str] = (),
     ) -> OrgConfigRule:
         """Turn a rule of a conformance pack template into an organization config rule.
 
@@ -549,6 +537,9 @@ class OrgConfigRule:
         holds) and a Guard rule's ``EnableDebugLogDelivery`` (an organization rule lists
         ``debug_log_accounts`` instead).
 
+        The inputs named in ``sensitive_inputs``, and those whose value refers to a parameter
+        ``template`` declares ``NoEcho: true``, are the rule's ``sensitive_inputs``.
+
         Example::
 
             template = Template.from_file("Operational-Best-Practices-for-Amazon-S3.yaml")
@@ -557,4 +548,29 @@ class OrgConfigRule:
                 for r in template.rules
             ]
         """
-        return cls(**rule_fields(rule, name=name, parameters=parameters, template=template))
+        checks.run(
+            (checks.is_a(TemplateRule, "a TemplateRule (from Template.rules)"),), rule, "rule"
+        )
+        checks.run((checks.is_a(str, "a string"),), rule.logical_id, "rule")
+        if name is not None:
+            checks.run(_fields.RULE_NAME, name, "name")
+        if template is not None:
+            checks.run((checks.is_a(Template, "a Template"),), template, "template")
+        given = checks.mapping_of(parameters, "parameters")
+        values: dict[str, str] = {}
+        for key, value in given.items():
+            label = f"parameters[{checks.subscript(key)}]"
+            checks.run((checks.is_a(str, "a string"),), key, label)
+            text = checks.parameter_text(value, label)
+            checks.run((checks.is_a(str, "a string, number or bool"),), text, label)
+            values[key] = text
+        marked = _fields.sensitive_inputs(sensitive_inputs)
+        fields = rule_fields(rule, name=name, parameters=values, template=template)
+        inputs = fields.get("input_parameters")
+        fields["sensitive_inputs"] = marked | (
+            fields.pop("secret_inputs") & (set(inputs) if isinstance(inputs, Mapping) else set())
+        )
+        return cls(**fields)
+
+
+redaction.hide_in_errors(OrgConfigRule, _fields.secret_arguments)

@@ -23,7 +23,6 @@ those hooks, both ways (the sandbox and the tests write answers with ``Shape.uns
 from __future__ import annotations
 
 import functools
-import json
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
@@ -32,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 import attrs
 from attrs import AttrsInstance
 
-from orgconfig._checks import json_text
+from orgconfig._checks import json_text, parse_json
 from orgconfig.errors import ValidationError
 from orgconfig.models import (
     AccountStatus,
@@ -99,8 +98,13 @@ _IRREGULAR: dict[str, str] = {
     "tag_value": "TagValueScope",
     "max_frequency": "MaximumExecutionFrequency",
     "debug_log_accounts": "DebugLogDeliveryAccounts",
+    "sensitive": "orgconfig:sensitive",
 }
-"""Field -> wire name, where PascalCase of the field is not the wire name, in every shape."""
+"""Field -> wire name, where PascalCase of the field is not the wire name, in every shape.
+
+``orgconfig:sensitive`` is not an AWS key: the secret marks are never sent, and are given to a
+model read back from what orgconfig knows (:func:`orgconfig.redaction.sensitive_names`).
+"""
 
 _BY_SHAPE: dict[str, dict[str, str]] = {
     "PutOrganizationConformancePackRequest": {"name": "OrganizationConformancePackName"},
@@ -115,12 +119,16 @@ _BY_SHAPE: dict[str, dict[str, str]] = {
     },
     "OrganizationConformancePackDetailedStatus": {"member_name": "ConformancePackName"},
     "MemberAccountStatus": {"member_name": "ConfigRuleName", "status": "MemberAccountRuleStatus"},
-    "OrganizationConfigRule": {"name": "OrganizationConfigRuleName", "kind": "orgconfig:kind"},
+    "OrganizationConfigRule": {
+        "name": "OrganizationConfigRuleName",
+        "kind": "orgconfig:kind",
+        "sensitive_inputs": "orgconfig:sensitive",
+    },
 }
 """Shape -> field -> wire name, for the names that depend on the shape.
 
-``orgconfig:kind`` is not an AWS key: a rule's kind is carried by which metadata structure the
-answer holds, and the rule hooks move it to and from that key.
+``orgconfig:kind`` (like ``orgconfig:sensitive``) is not an AWS key: a rule's kind is carried by
+which metadata structure the answer holds, and the rule hooks move it to and from that key.
 """
 
 
@@ -185,10 +193,10 @@ def _input_parameters_to_api(parameters: Mapping[str, JsonValue]) -> str:
 
 def _input_parameters_from_api(text: str, _: object) -> object:
     try:
-        return json.loads(text)
-    except (TypeError, ValueError) as e:
+        return parse_json(text, "input_parameters")
+    except ValidationError as e:
         raise ValidationError(
-            f"input_parameters: the answer's InputParameters is not JSON: {text!r:.80}",
+            f"input_parameters: the answer's InputParameters is not JSON: {e}",
             field="input_parameters",
         ) from e
 
@@ -242,7 +250,8 @@ class Shape(Generic[_T]):
     def __init__(self, cls: type[_T], shape: str, *, unsent: Iterable[str] = ()) -> None:
         self.cls = cls
         self.shape = shape
-        self._unsent = {*unsent, "unknown_status"}  # the status text: see unstructure
+        # the status text (see unstructure) and the secret marks are never written
+        self._unsent = {*unsent, "unknown_status", "sensitive", "sensitive_inputs"}
         wire = {a.name: _wire_name(shape, a.name) for a in attrs.fields(cls)}
         if "unknown_status" in wire:  # the status text, when the status is unknown: same key
             wire["unknown_status"] = wire["status"]
@@ -379,13 +388,34 @@ def put_conformance_pack_request(
 
 def conformance_pack_info(
     item: OrganizationConformancePackTypeDef | Mapping[str, Any],
+    *,
+    sensitive: Iterable[str] = (),
 ) -> ConformancePackInfo:
     """A :class:`~orgconfig.ConformancePackInfo` from a DescribeOrganizationConformancePacks item.
+
+    ``sensitive`` names the parameters to mask in it (those absent from the item are ignored).
 
     Raises:
         ValidationError: the item breaks a constraint of the model, or lacks a required key.
     """
-    return PACK_INFO.structure(item)
+    marks = _present(sensitive, item.get(PACK_INFO.wire_names["parameters"]), "ParameterName")
+    return PACK_INFO.structure({**item, PACK_INFO.wire_names["sensitive"]: marks})
+
+
+def _present(names: Iterable[str], given: object, key: str | None) -> frozenset[str]:
+    """The names among ``names`` that ``given`` (a list of pairs, or a mapping) holds."""
+    wanted = frozenset(names)
+    if not wanted:
+        return wanted
+    if key is None:
+        held = set(given) if isinstance(given, Mapping) else set()
+    else:
+        held = (
+            {p.get(key) for p in given if isinstance(p, Mapping)}
+            if isinstance(given, list)
+            else set()
+        )
+    return wanted & held
 
 
 # -- rules -------------------------------------------------------------------------------------
@@ -415,13 +445,15 @@ def config_rule(
     *,
     policy_text: str | None,
     tags: Mapping[str, str],
+    sensitive_inputs: Iterable[str] = (),
 ) -> OrgConfigRule:
     """An :class:`~orgconfig.OrgConfigRule` from a DescribeOrganizationConfigRules item.
 
     Describe gives a Guard rule without its policy: ``policy_text`` is GetOrganizationCustomRule
     Policy's answer (ignored for the other kinds). ``tags`` are ListTagsForResource's answer
     (see :func:`tags_from_api`). Keys of the metadata that do not belong to the rule's kind are
-    ignored, like any key orgconfig does not know.
+    ignored, like any key orgconfig does not know. ``sensitive_inputs`` names the inputs to
+    mask (those absent from the item are ignored).
 
     Raises:
         ValidationError: the item holds no rule metadata, breaks a constraint of the model
@@ -445,7 +477,19 @@ def config_rule(
     flat[RULE.wire_names["tags"]] = tags_to_api(tags)
     if kind is RuleKind.CUSTOM_POLICY:
         flat[RULE.wire_names["policy_text"]] = policy_text
+    if sensitive_inputs:
+        inputs = flat.get(RULE.wire_names["input_parameters"])
+        held = _input_names(inputs)
+        flat[RULE.wire_names["sensitive_inputs"]] = _present(sensitive_inputs, held, None)
     return RULE.structure(flat)
+
+
+def _input_names(text: object) -> Mapping[str, object]:
+    try:
+        parsed = parse_json(text, "input_parameters")
+    except ValidationError:
+        return {}  # the structure reports it
+    return parsed if isinstance(parsed, Mapping) else {}
 
 
 # -- statuses ----------------------------------------------------------------------------------

@@ -44,13 +44,14 @@ Guard policy runtime / text            ``guard-2.x.x`` / 0-10,000 characters
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 import attrs
 
 from orgconfig import _checks as checks
-from orgconfig import _fields
+from orgconfig import _fields, redaction
 from orgconfig import _limits as limits
 from orgconfig._checks import JsonValue, ParameterValue
 from orgconfig._frozen import FrozenDict
@@ -106,8 +107,42 @@ def _parameters(value: Mapping[str, ParameterValue]) -> Mapping[str, str]:
         )
     frozen = checks.mapping_of(value, "parameters")
     return FrozenDict(
-        {k: checks.parameter_text(x, f"parameters[{k!r}]") for k, x in frozen.items()}
+        {
+            k: checks.parameter_text(x, f"parameters[{checks.subscript(k)}]")
+            for k, x in frozen.items()
+        }
     )
+
+
+def _parameter_names(value: Iterable[str]) -> frozenset[str]:
+    return _fields.names_set(value, "sensitive", _PARAMETER_NAME_TEXT)
+
+
+def _fields_repr(instance: attrs.AttrsInstance, masked: Mapping[str, object]) -> str:
+    """The attrs-style repr of ``instance``, with ``masked`` shown instead of some fields."""
+    parts = []
+    for field in attrs.fields(type(instance)):
+        if field.name == "sensitive":
+            continue
+        value = masked.get(field.name, getattr(instance, field.name))
+        parts.append(f"{field.name}={value!r}")
+    names: frozenset[str] = getattr(instance, "sensitive", frozenset())
+    if names:
+        parts.append(f"sensitive={sorted(names)!r}")
+    return f"{type(instance).__name__}({', '.join(parts)})"
+
+
+def _secret_arguments(arguments: Mapping[str, Any]) -> list[str]:
+    """The secret texts among a pack's constructor arguments (for its error messages)."""
+    given = arguments.get("parameters")
+    if not isinstance(given, Mapping):
+        return []
+    marked = arguments.get("sensitive", ())
+    names = set(marked) if isinstance(marked, (list, tuple, set, frozenset)) else set()
+    template = arguments.get("template")
+    if isinstance(template, Template):
+        names |= redaction.no_echo_parameters(template)
+    return [t for n in names if n in given for t in redaction.secret_texts(given[n])]
 
 
 _DELIVERY_PREFIX = checks.text(limits.DELIVERY_PREFIX_MIN, limits.DELIVERY_PREFIX_MAX)
@@ -118,11 +153,12 @@ _DELIVERY_PREFIX = checks.text(limits.DELIVERY_PREFIX_MIN, limits.DELIVERY_PREFI
 _PACK_NAME = checks.text(
     1, limits.PACK_NAME_MAX, limits.PACK_NAME_PATTERN, "a letter, then letters, digits and hyphens"
 )
-_PARAMETER_NAME = checks.key(*checks.text(limits.PARAMETER_NAME_MIN, limits.PARAMETER_NAME_MAX))
+_PARAMETER_NAME_TEXT = checks.text(limits.PARAMETER_NAME_MIN, limits.PARAMETER_NAME_MAX)
+_PARAMETER_NAME = checks.key(*_PARAMETER_NAME_TEXT)
 _PARAMETER_VALUE = checks.text(limits.PARAMETER_VALUE_MIN, limits.PARAMETER_VALUE_MAX)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class ConformancePack:
     """A conformance pack to deploy to every account of the organization.
 
@@ -136,6 +172,12 @@ class ConformancePack:
     for a request body (``template.needs_s3``) is accepted here; deploying it needs the template
     loaded from S3.
 
+    Secrets: the parameters the template declares ``NoEcho: true``, and those named in
+    ``sensitive`` (which must be declared by the template), are :attr:`secret_parameters`:
+    their values show as ``'***'`` in ``repr()``, in error messages and in orgconfig's logs
+    (and in botocore's, with :mod:`orgconfig.redaction`'s filter). ``sensitive`` takes no part
+    in equality, and the request carries the real values.
+
     Example::
 
         pack = ConformancePack(
@@ -144,11 +186,15 @@ class ConformancePack:
             parameters={"MaxAccessKeyAge": 90},
             excluded_accounts=["111122223333"],
             tags={"team": "security"},
+            sensitive=["DbPassword"],
         )
     """
 
     name: str = attrs.field(validator=checks.field(*_PACK_NAME))
     template: Template = attrs.field(validator=checks.field(checks.is_a(Template, "a Template")))
+    sensitive: frozenset[str] = attrs.field(
+        default=frozenset(), converter=_parameter_names, eq=False, kw_only=True
+    )
     parameters: Mapping[str, str] = attrs.field(
         default=checks.EMPTY,
         converter=_parameters,
@@ -172,8 +218,25 @@ class ConformancePack:
         default=checks.EMPTY, converter=_fields.tags, validator=checks.tags()
     )
 
+    @property
+    def secret_parameters(self) -> frozenset[str]:
+        """The parameters whose values are hidden: ``sensitive`` and the template's ``NoEcho``."""
+        return self.sensitive | redaction.no_echo_parameters(self.template)
+
+    def __repr__(self) -> str:
+        return _fields_repr(
+            self, {"parameters": redaction.mask(self.parameters, self.secret_parameters)}
+        )
+
     def __attrs_post_init__(self) -> None:
         declared = self.template.parameters
+        for i, name in enumerate(sorted(self.sensitive)):
+            if name not in declared:
+                near = checks.closest(name, declared)
+                hint = f"; did you mean {near!r}?" if near else ""
+                raise checks.fail(
+                    f"sensitive[{i}]", f"the template has no parameter {name!r} to hide{hint}"
+                )
         for name in self.parameters:
             if name not in declared:
                 label = f"parameters[{name!r}]"
@@ -194,15 +257,21 @@ class ConformancePack:
             )
         if self.delivery_prefix is not None and self.delivery_bucket is None:
             raise checks.fail("delivery_prefix", "a delivery key prefix needs a delivery_bucket")
+        secret = self.secret_parameters
+        if secret:
+            redaction.remember("conformance_pack", self.name, secret)
+            redaction.register(self, [v for k, v in self.parameters.items() if k in secret])
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class ConformancePackInfo:
     """What the service knows of a deployed conformance pack: what ``get(name)`` returns.
 
     The service does not return the template, so this is not a :class:`ConformancePack`.
     Parameters are checked against the botocore model's limit (330), not the documented 60,
-    so that whatever the service holds can be read.
+    so that whatever the service holds can be read. The parameters named in ``sensitive``
+    show as ``'***'`` in ``repr()``: ``get()`` and ``list()`` fill it with the names known
+    secret in this process (see :mod:`orgconfig.redaction` for what AWS returns).
 
     Example::
 
@@ -235,3 +304,26 @@ class ConformancePackInfo:
         default=None, converter=checks.none_if_empty, validator=checks.optional(*_DELIVERY_PREFIX)
     )
     last_update: datetime | None = attrs.field(default=None, validator=checks.last_update())
+    sensitive: frozenset[str] = attrs.field(
+        default=frozenset(), converter=_parameter_names, eq=False, kw_only=True
+    )
+
+    def __repr__(self) -> str:
+        return _fields_repr(self, {"parameters": redaction.mask(self.parameters, self.sensitive)})
+
+    def __attrs_post_init__(self) -> None:
+        if self.sensitive:
+            given = [v for k, v in self.parameters.items() if k in self.sensitive]
+            redaction.register(self, given)
+
+
+def _info_secrets(arguments: Mapping[str, Any]) -> list[str]:
+    given = arguments.get("parameters")
+    marked = arguments.get("sensitive", ())
+    if not isinstance(given, Mapping) or not isinstance(marked, (list, tuple, set, frozenset)):
+        return []
+    return [t for n in marked if n in given for t in redaction.secret_texts(given[n])]
+
+
+redaction.hide_in_errors(ConformancePack, _secret_arguments)
+redaction.hide_in_errors(ConformancePackInfo, _info_secrets)

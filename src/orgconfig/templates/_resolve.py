@@ -16,7 +16,17 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from orgconfig._checks import EMPTY, ParameterValue, closest, fail, parameter_text, show
+from orgconfig import redaction
+from orgconfig._checks import (
+    EMPTY,
+    MAX_JSON_DEPTH,
+    ParameterValue,
+    closest,
+    fail,
+    parameter_text,
+    show,
+    subscript,
+)
 from orgconfig._limits import SCHEDULED_TRIGGER
 
 if TYPE_CHECKING:
@@ -54,10 +64,12 @@ class Resolver:
 
     def value(self, value: object, label: str) -> Any:
         """Resolve ``value`` and everything in it; ``AWS::NoValue`` becomes None at the top."""
-        resolved = self._resolve(value, label)
+        resolved = self._resolve(value, label, 0)
         return None if resolved is _NO_VALUE else resolved
 
-    def _resolve(self, value: object, label: str) -> object:
+    def _resolve(self, value: object, label: str, depth: int) -> object:
+        if depth > MAX_JSON_DEPTH:
+            raise fail(label, f"the template rule {self.rule} nests deeper than {MAX_JSON_DEPTH}")
         if isinstance(value, Mapping):
             if len(value) == 1:
                 (key,) = value
@@ -69,10 +81,12 @@ class Resolver:
                         f"the template rule {self.rule} uses {key}, which only CloudFormation "
                         f"can evaluate; give the value instead ({show(dict(value))})",
                     )
-            resolved = {k: self._resolve(x, f"{label}[{k!r}]") for k, x in value.items()}
+            resolved = {
+                k: self._resolve(x, f"{label}[{subscript(k)}]", depth + 1) for k, x in value.items()
+            }
             return {k: x for k, x in resolved.items() if x is not _NO_VALUE}
         if isinstance(value, (list, tuple)):
-            items = [self._resolve(x, f"{label}[{i}]") for i, x in enumerate(value)]
+            items = [self._resolve(x, f"{label}[{i}]", depth + 1) for i, x in enumerate(value)]
             return [x for x in items if x is not _NO_VALUE]
         return value
 
@@ -86,13 +100,14 @@ class Resolver:
         if target.startswith("AWS::"):
             raise fail(
                 label,
-                f"the template rule {self.rule} refers to the pseudo parameter {target}, whose "
-                "value differs from account to account; give the value instead",
+                f"the template rule {self.rule} refers to the pseudo parameter "
+                f"{show(target, 300)[1:-1]}, whose value differs from account to account; "
+                "give the value instead",
             )
         if self.declared is not None and target in self.declared:
             raise fail(
                 label,
-                f"the template rule {self.rule} refers to parameter {target!r}, which has no "
+                f"the template rule {self.rule} refers to parameter {show(target)}, which has no "
                 f"Default: give its value in parameters",
             )
         known = set(self.values) | (self.declared or frozenset())
@@ -100,7 +115,7 @@ class Resolver:
         hint = f"; did you mean {near!r}?" if near else ""
         raise fail(
             label,
-            f"the template rule {self.rule} refers to parameter {target!r}, which has no value "
+            f"the template rule {self.rule} refers to parameter {show(target)}, which has no value "
             f"(give it in parameters, or pass the template for its defaults){hint}",
         )
 
@@ -116,7 +131,9 @@ def rule_fields(
 
     Parameter values come from ``parameters``, then from the defaults of ``template``; the kind
     follows the rule's owner, given as the ``RuleKind`` value (``"managed"``...). See
-    ``OrgConfigRule.from_template_rule`` for what is resolved and what raises.
+    ``OrgConfigRule.from_template_rule`` for what is resolved and what raises. One more key,
+    ``secret_inputs``, is not a field: the names of the inputs whose value refers to a
+    ``NoEcho`` parameter of ``template``.
     """
     values: dict[str, str] = {
         p.name: p.default
@@ -144,6 +161,12 @@ def rule_fields(
         "tag_key": resolve.text(rule.tag_key, "tag_key"),
         "tag_value": resolve.text(rule.tag_value, "tag_value"),
     }
+    secret = redaction.no_echo_parameters(template) if template is not None else frozenset()
+    fields["secret_inputs"] = frozenset(
+        k
+        for k, x in raw_mapping(rule.input_parameters).items()
+        if secret and _refers_to(x, secret, 0)
+    )
     triggers = [d.get("MessageType") for d in details if isinstance(d, Mapping)]
     if rule.owner == "AWS":
         fields.update(kind="managed", identifier=resolve.text(rule.source_identifier, "identifier"))
@@ -170,5 +193,19 @@ def rule_fields(
             trigger_types=triggers,
         )
     else:
-        raise fail("kind", f"the template rule {rule.logical_id} has owner {rule.owner!r}")
+        raise fail("kind", f"the template rule {rule.logical_id} has owner {show(rule.owner)}")
     return fields
+
+
+def _refers_to(value: object, names: frozenset[str], depth: int) -> bool:
+    """Whether ``value`` holds a ``{"Ref": P}`` to one of ``names`` (bounded depth)."""
+    if depth > MAX_JSON_DEPTH:
+        return False
+    if isinstance(value, Mapping):
+        target = value.get("Ref")
+        if isinstance(target, str) and target in names:
+            return True
+        return any(_refers_to(x, names, depth + 1) for x in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_refers_to(x, names, depth + 1) for x in value)
+    return False
