@@ -6,7 +6,17 @@ from collections.abc import Iterator
 
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError, NoCredentialsError, ParamValidationError
+from botocore.exceptions import (
+    ClientError,
+    ConfigParseError,
+    EndpointConnectionError,
+    InvalidRegionError,
+    NoCredentialsError,
+    NoRegionError,
+    ParamValidationError,
+    PartialCredentialsError,
+    ProfileNotFound,
+)
 
 from orgconfig import errors
 from orgconfig._aws import translate_errors
@@ -102,6 +112,7 @@ def test_pages_are_followed_lazily(box: Sandbox, api: ConfigApi) -> None:
                 },
             },
         )
+    box.clock.advance(10)  # reads lag a few seconds behind puts, as in AWS
     items = api.items("DescribeOrganizationConfigRules", "OrganizationConfigRules", {"Limit": 1})
     first = next(items)
     assert first["OrganizationConfigRuleName"] == "r0"
@@ -123,11 +134,35 @@ def test_errors_while_paging_are_translated(api: ConfigApi) -> None:
 def test_transport_errors() -> None:
     """botocore errors without an answer become TransportError, naming operation and region."""
     with (
-        pytest.raises(errors.TransportError, match=r"Op in eu-west-1: Unable to locate") as info,
+        pytest.raises(errors.TransportError, match=r"^Op in eu-west-1: ") as info,
         translate_errors("Op", "eu-west-1"),
     ):
-        raise NoCredentialsError
-    assert isinstance(info.value.__cause__, NoCredentialsError)
+        raise EndpointConnectionError(endpoint_url="https://config.eu-west-1.amazonaws.com")
+    assert isinstance(info.value.__cause__, EndpointConnectionError)
+    assert isinstance(info.value, errors.TRANSIENT_ERRORS)
+
+
+@pytest.mark.parametrize(
+    ("error", "field", "remedy"),
+    [
+        (NoCredentialsError(), "session", "configure credentials"),
+        (PartialCredentialsError(provider="env", cred_var="AWS_SECRET"), "session", "complete"),
+        (ProfileNotFound(profile="prod"), "session", "name a profile that exists"),
+        (ConfigParseError(path="~/.aws/config"), "session", "fix the syntax"),
+        (NoRegionError(), "region", "pass region='...'"),
+        (InvalidRegionError(region_name="bad region"), "region", "use a region name"),
+    ],
+)
+def test_setup_errors_are_configuration_errors_with_the_remedy(
+    error: Exception, field: str, remedy: str
+) -> None:
+    """botocore's errors about the local setup become ConfigurationError saying what to do."""
+    with pytest.raises(errors.ConfigurationError) as info, translate_errors("Op", "eu-west-1"):
+        raise error
+    assert info.value.field == field
+    assert remedy in str(info.value)
+    assert info.value.__cause__ is error
+    assert isinstance(info.value, errors.ValidationError)
 
 
 def test_botocore_parameter_validation_is_a_validation_error() -> None:

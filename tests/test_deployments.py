@@ -27,6 +27,10 @@ class ScriptedApi:
     """
 
     region = "us-east-1"
+    uncertain = False  # what last_call_uncertain() says: an attempt may have been applied unseen
+
+    def last_call_uncertain(self) -> bool:
+        return self.uncertain
 
     def __init__(self, aggregates: list[Any], accounts: list[list[dict[str, Any]]]) -> None:
         self.aggregates = aggregates
@@ -247,7 +251,8 @@ def _busy_deployment(
         busy=BusyPolicy(max_attempts=attempts),
         submit=submit,
     )
-    return d._start(wait_if_busy=True), made
+    d._start(wait_if_busy=True)
+    return d, made
 
 
 def test_busy_attempts_are_bounded_by_the_policy() -> None:
@@ -279,6 +284,7 @@ def test_a_lost_answer_is_recognised_and_not_repeated() -> None:
         [[acct("111111111111", "UPDATE_SUCCESSFUL")]],
     )
     clock.timestamp = lambda: 1_000_000 - 1  # type: ignore[attr-defined]  # a wall time for the call
+    api.uncertain = True  # an earlier attempt of the put got a 5xx
     with use_clock(clock):
         d, made = _busy_deployment(api, [Busy(retries=1)])
         assert not d.busy
@@ -286,8 +292,8 @@ def test_a_lost_answer_is_recognised_and_not_repeated() -> None:
     assert len(made) == 1
 
 
-def test_a_busy_answer_without_retry_is_never_taken_for_a_lost_answer() -> None:
-    """Only a retried call can have been applied: a first-attempt busy answer means busy."""
+def test_a_busy_answer_without_an_uncertain_attempt_is_never_taken_for_a_lost_answer() -> None:
+    """Only a call with an attempt answered 5xx (or cut off) can have been applied unseen."""
     api = ScriptedApi([agg("UPDATE_IN_PROGRESS")], [[acct("111111111111", "UPDATE_IN_PROGRESS")]])
     d, _ = _busy_deployment(api, [Busy(retries=0)])
     assert d.busy
@@ -374,3 +380,16 @@ def test_resuming_a_finished_delete_reports_it_deleted() -> None:
     assert result.status is Status.DELETE_SUCCESSFUL
     with pytest.raises(errors.NotFoundError):
         deployment(ScriptedApi([gone], [[]]), "resume").wait()
+
+
+def test_a_new_pack_not_yet_visible_right_after_its_put_is_waited_for() -> None:
+    """Right after a put, 'no such pack' is read lag, not NotFoundError."""
+    clock = FakeClock()
+    clock.timestamp = lambda: 3_000_000 + clock.t  # type: ignore[attr-defined]
+    gone = errors.NotFoundError("gone", code="NoSuchOrganizationConformancePackException")
+    api = ScriptedApi(
+        [gone, gone, agg("CREATE_SUCCESSFUL")], [[acct("111111111111", "CREATE_SUCCESSFUL")]]
+    )
+    with use_clock(clock):
+        d, _ = _busy_deployment(api, [None])
+        assert d.wait().status is Status.CREATE_SUCCESSFUL

@@ -226,3 +226,61 @@ def test_template_error_text_names_its_source() -> None:
     )
     assert str(named) == "The template file packs/s3.yaml does not exist"
     assert str(errors.TemplateError("bad")) == "bad"
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "IncompleteSignature",
+        "InvalidSignature",
+        "MissingAuthenticationToken",
+        "SignatureDoesNotMatch",
+        "RequestExpired",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "UnrecognizedClientException",
+        "InvalidClientTokenId",
+    ],
+)
+def test_credential_failures_are_credentials_errors_with_the_remedy(code: str) -> None:
+    """AWS refusing the credentials is a CredentialsError (an AccessDeniedError) with a remedy."""
+    err = errors.from_client_error(_client_error(code), service="config")
+    assert type(err) is errors.CredentialsError
+    assert isinstance(err, errors.AccessDeniedError)
+    assert "aws sts get-caller-identity" in str(err)
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "cls"),
+    [
+        ("InternalServerException", 500, errors.ServiceUnavailableError),
+        ("502", 502, errors.ServiceUnavailableError),
+        ("BadGateway", 502, errors.ServiceUnavailableError),  # unknown code, 5xx status
+        ("SlowDown", 503, errors.ThrottlingError),
+        ("ThrottledException", 400, errors.ThrottlingError),
+        ("SomethingNew", 429, errors.ThrottlingError),
+        ("SomethingElse", 400, errors.ApiError),
+    ],
+)
+def test_server_side_failures_are_transient(
+    code: str, status: int, cls: type[errors.ApiError]
+) -> None:
+    """5xx answers and throttling, named or not, map to the classes waits treat as transient."""
+    response: Any = {
+        "Error": {"Code": code, "Message": "m"},
+        "ResponseMetadata": {"HTTPStatusCode": status},
+    }
+    err = errors.from_client_error(ClientError(response, "Op"), service="s3")
+    assert type(err) is cls
+    assert isinstance(err, errors.TRANSIENT_ERRORS) == (cls is not errors.ApiError)
+    assert errors.ServerError is errors.ServiceUnavailableError
+
+
+def test_an_error_response_cannot_be_changed() -> None:
+    """ApiError.response is a read-only copy: the error is a value."""
+    err = errors.from_client_error(_client_error("ResourceInUseException"))
+    with pytest.raises(TypeError):
+        err.response["Error"]["Code"] = "x"  # the mutation tested
+    with pytest.raises(TypeError):
+        err.response["new"] = 1  # type: ignore[index]
+    assert err.response["Error"]["Code"] == "ResourceInUseException"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import boto3
 import pytest
 
@@ -148,3 +150,83 @@ def test_member_clients_assume_the_member_role(sb: Sandbox) -> None:
     assert sts.get_caller_identity()["Account"] == member
     own = org.clients.client("sts", "us-east-1", account_id=sb.management_account_id)
     assert own.get_caller_identity()["Account"] == sb.management_account_id
+
+
+def test_an_unknown_profile_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AWS_PROFILE naming no profile raises a ValidationError for session, with the remedy."""
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile")
+    with pytest.raises(ValidationError, match="list-profiles") as info:
+        Organization.connect(region="us-east-1")
+    assert info.value.field == "session"
+
+
+def test_a_malformed_config_file_is_a_configuration_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A config file that does not parse raises a ValidationError for session."""
+    config = tmp_path / "config"
+    config.write_text("[default\nregion = us-east-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    with pytest.raises(ValidationError, match="config") as info:
+        Organization.connect()
+    assert info.value.field == "session"
+
+
+def test_partial_credentials_are_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An access key without its secret raises a ValidationError for session with the remedy."""
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
+    with pytest.raises(ValidationError, match="AWS_SECRET_ACCESS_KEY") as info:
+        Organization.connect(region="us-east-1")
+    assert info.value.field == "session"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"region": 5}, "region"),
+        ({"region": "x" * 10_000}, "region"),
+        ({"polling": 3}, "polling"),
+        ({"busy": "no"}, "busy"),
+        ({"retries": {}}, "retries"),
+        ({"member_role": "bad role!"}, "member_role"),
+        ({"member_role": None}, "member_role"),
+    ],
+)
+def test_connect_checks_every_argument(sb: Sandbox, kwargs: dict[str, object], field: str) -> None:
+    """Each wrong argument raises a ValidationError naming it, before any call."""
+    before = sum(sb.api_calls.values())
+    with pytest.raises(ValidationError) as info:
+        Organization.connect(sb.session, **kwargs)  # type: ignore[arg-type]
+    assert info.value.field == field
+    assert sum(sb.api_calls.values()) == before
+
+
+def test_in_region_refuses_a_huge_name(sb: Sandbox) -> None:
+    """A region name far too long is refused without echoing it."""
+    org = Organization.connect(sb.session, "us-east-1")
+    with pytest.raises(ValidationError, match="too long") as info:
+        org.in_region("a" * 1_000_000)
+    assert len(str(info.value)) < 200
+
+
+def test_the_client_factory_uses_the_home_regions_partition() -> None:
+    """A GovCloud or China home region gives role ARNs of its partition, whatever the session."""
+    session = boto3.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x")
+    gov = Organization.connect(session, "us-gov-west-1")
+    assert gov.clients.role_arn("111122223333").startswith("arn:aws-us-gov:iam::111122223333:")
+    china = Organization.connect(session, "cn-north-1")
+    assert china.clients.role_arn("111122223333").startswith("arn:aws-cn:")
+
+
+def test_the_client_factory_refuses_an_unknown_region(sb: Sandbox) -> None:
+    """clients.client() checks the region like in_region does."""
+    org = Organization.connect(sb.session, "us-east-1")
+    with pytest.raises(ValidationError, match="did you mean 'us-east-1'"):
+        org.clients.client("config", "us-east1")

@@ -64,6 +64,8 @@ def test_put_get_list_status_and_delete(org: Organization, sb: Sandbox, template
     deletion = org.conformance_packs.delete("baseline")
     assert deletion.wait().status is Status.DELETE_SUCCESSFUL
     assert deletion.status().status is Status.DELETE_SUCCESSFUL
+    sb.clock.advance(301)  # AWS shows DELETE_SUCCESSFUL for a while, then forgets the name
+    assert deletion.status().status is Status.DELETE_SUCCESSFUL
     with pytest.raises(e.NotFoundError, match="baseline"):
         org.conformance_packs.get("baseline")
     assert list(org.conformance_packs.list()) == []
@@ -132,6 +134,7 @@ def test_resume_by_name_in_a_new_organization_object(
 ) -> None:
     """A deployment started elsewhere is picked up by name and waited on to the end."""
     org.conformance_packs.put(make_pack(template))
+    sb.clock.advance(10)  # reads lag a few seconds behind a put, as in AWS
     fresh = Organization.connect(sb.session, "us-east-1", polling=POLLING)
     resumed = fresh.conformance_packs.deployment("baseline")
     assert not resumed.done()
@@ -257,14 +260,15 @@ def test_on_progress_reports_finished_and_total(
 
 
 def test_polling_is_economical(org: Organization, sb: Sandbox, template: Template) -> None:
-    """Per poll one aggregate and one detailed call: full first and last, filtered between."""
+    """Per poll one aggregate call and at most one small detail call; the full report once."""
     deployment = org.conformance_packs.put(make_pack(template))
     before = sb.api_calls.copy()
     result = deployment.wait()
     calls = sb.api_calls - before
     assert calls["DescribeOrganizationConformancePackStatuses"] == result.polls
-    # first poll (full), the in-progress filter in between, the final full report
-    assert calls["GetOrganizationConformancePackDetailedStatus"] == result.polls
+    # polls that saw the deployment in progress ask for one account still in progress (Limit=1);
+    # the last reads the full report; polls that lag behind the put read nothing more
+    assert 1 < calls["GetOrganizationConformancePackDetailedStatus"] <= result.polls
 
 
 def test_more_than_a_page_of_accounts() -> None:
@@ -426,8 +430,8 @@ PADDED_TEMPLATE = (
 )
 
 
-def test_transport_error_without_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No credentials at all gives TransportError, with botocore's error as the cause."""
+def test_configuration_error_without_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No credentials at all is a ConfigurationError saying how to configure them."""
     for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
@@ -435,8 +439,9 @@ def test_transport_error_without_credentials(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     session = boto3.Session(region_name="us-east-1")
     org = Organization.connect(session)
-    with pytest.raises(e.TransportError, match="DescribeOrganizationConformancePacks") as info:
+    with pytest.raises(e.ConfigurationError, match="configure credentials") as info:
         list(org.conformance_packs.list())
+    assert info.value.field == "session"
     assert info.value.__cause__ is not None
 
 
@@ -475,6 +480,7 @@ def test_stuck_aggregate_does_not_keep_a_deleted_pack(sb: Sandbox, template: Tem
     org = Organization.connect(sb.session, "us-east-1", polling=POLLING)
     org.conformance_packs.put(make_pack(template)).wait()
     assert org.conformance_packs.delete("baseline").wait().status is Status.DELETE_SUCCESSFUL
+    sb.clock.advance(301)  # past the time AWS keeps showing DELETE_SUCCESSFUL
     with pytest.raises(e.NotFoundError):
         org.conformance_packs.get("baseline")
     result = org.conformance_packs.put(make_pack(template)).wait()
@@ -524,11 +530,13 @@ def test_a_put_whose_answer_was_lost_is_not_made_twice(org: Organization, sb: Sa
     )
     sb.lose_next_response("PutOrganizationConformancePack")
     deployment = org.conformance_packs.put(ConformancePack("lost", template))
-    assert not deployment.busy
     assert sb.api_calls["PutOrganizationConformancePack"] == 2  # the call and botocore's retry
+    # The retry met the put's own deployment; reads may not show it yet (read-after-write lag),
+    # so the handle may look busy at first: either way it is never put a second time.
     result = deployment.wait()
     assert result.status is Status.CREATE_SUCCESSFUL
-    assert sb.api_calls["PutOrganizationConformancePack"] == 2  # never put again
+    assert sb.api_calls["PutOrganizationConformancePack"] == 2
+    assert sb.deployments_started[("us-east-1", "pack", "lost")] == 1
     assert [p.name for p in org.conformance_packs.list()] == ["lost"]
 
 
@@ -539,9 +547,9 @@ def test_a_delete_whose_answer_was_lost_is_not_made_twice(
     org.conformance_packs.put(make_pack(template)).wait()
     sb.lose_next_response("DeleteOrganizationConformancePack")
     deletion = org.conformance_packs.delete("baseline")
-    assert not deletion.busy
     assert deletion.wait().status is Status.DELETE_SUCCESSFUL
     assert sb.api_calls["DeleteOrganizationConformancePack"] == 2
+    assert sb.deployments_started[("us-east-1", "pack", "baseline")] == 2  # the put, the delete
 
 
 def test_delete_missing_ok_is_idempotent(org: Organization, sb: Sandbox) -> None:
@@ -555,12 +563,97 @@ def test_delete_missing_ok_is_idempotent(org: Organization, sb: Sandbox) -> None
 
 
 def test_a_resumed_delete_that_already_finished_reports_it_deleted(
-    org: Organization, template: Template
+    org: Organization, sb: Sandbox, template: Template
 ) -> None:
-    """Resuming a delete after the pack is gone reports the delete finished, not NotFoundError."""
+    """Resuming a finished delete reports it deleted: while AWS shows it, and once it is gone."""
     org.conformance_packs.put(make_pack(template)).wait()
     org.conformance_packs.delete("baseline").wait()
+    shown = org.conformance_packs.deployment("baseline", operation="delete").wait()
+    assert shown.status is Status.DELETE_SUCCESSFUL
+    assert len(shown.accounts) == len(sb.member_account_ids) + 1
+    sb.clock.advance(301)  # AWS forgets the name
     resumed = org.conformance_packs.deployment("baseline", operation="delete")
     assert resumed.wait().status is Status.DELETE_SUCCESSFUL
     with pytest.raises(e.NotFoundError):
         org.conformance_packs.deployment("baseline").wait()
+
+
+def test_a_throttled_put_is_not_taken_for_another_callers_deployment(sb: Sandbox) -> None:
+    """A put throttled then retried into someone else's running deployment waits and puts."""
+    template = Template.from_string(
+        "Parameters:\n  P:\n    Type: String\n"
+        "Resources:\n  R:\n    Type: AWS::Config::ConfigRule\n    Properties:\n"
+        "      Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED}\n"
+    )
+    sb.set_deploy_duration(600)
+    ours = Organization.connect(sb.session, "us-east-1", polling=POLLING)
+    theirs = Organization.connect(sb.session, "us-east-1", polling=POLLING)
+    ours.conformance_packs.put(ConformancePack("shared", template, parameters={"P": "a"})).wait()
+    theirs.conformance_packs.put(ConformancePack("shared", template, parameters={"P": "theirs"}))
+    sb.clock.advance(10)
+    sb.faults(throttle_rate=0.5)
+    mine = ConformancePack("shared", template, parameters={"P": "mine"})
+    for _ in range(20):  # until one first attempt is throttled and its retry served
+        deployment = ours.conformance_packs.put(mine)
+        if deployment.busy:
+            break
+    sb.faults()
+    assert deployment.busy
+    deployment.wait()
+    assert dict(ours.conformance_packs.get("shared").parameters) == {"P": "mine"}
+
+
+def test_a_delete_handle_never_reports_a_later_put(org: Organization, template: Template) -> None:
+    """A delete waited on after a put re-created the pack reports the delete, not the put."""
+    org.conformance_packs.put(make_pack(template)).wait()
+    deletion = org.conformance_packs.delete("baseline")
+    again = org.conformance_packs.put(make_pack(template))
+    assert again.wait().status is Status.CREATE_SUCCESSFUL
+    assert deletion.wait().status is Status.DELETE_SUCCESSFUL
+
+
+def test_resuming_a_delete_that_never_happened_raises(
+    org: Organization, template: Template
+) -> None:
+    """deployment(name, operation='delete') on a pack whose last deployment is a put is an error."""
+    org.conformance_packs.put(make_pack(template)).wait()
+    with pytest.raises(e.DeploymentSupersededError, match="there is no delete") as info:
+        org.conformance_packs.deployment("baseline", operation="delete").wait()
+    assert info.value.status == "CREATE_SUCCESSFUL"
+
+
+def test_a_put_deleted_meanwhile_is_superseded(org: Organization, template: Template) -> None:
+    """A put handle that sees its pack being deleted by someone else raises, never succeeds."""
+    org.conformance_packs.put(make_pack(template)).wait()
+    put = org.conformance_packs.put(make_pack(template, parameters={"BucketParam": "x"}))
+    put.wait()
+    org.conformance_packs.delete("baseline")
+    fresh = org.conformance_packs.deployment("baseline")
+    assert fresh.status().status.action == "delete"
+    stale_put = org.conformance_packs.put(
+        make_pack(template, parameters={"BucketParam": "y"}), wait_if_busy=True
+    )
+    assert stale_put.busy  # the delete runs: the put waits for it, then re-creates
+    assert stale_put.wait().status is Status.CREATE_SUCCESSFUL
+
+
+def test_the_busy_budget_spans_every_wait(sb: Sandbox, template: Template) -> None:
+    """max_attempts counts busy answers over every wait() of one handle, not per wait()."""
+    org = Organization.connect(
+        sb.session, "us-east-1", polling=POLLING, busy=BusyPolicy(max_attempts=2)
+    )
+    other = Organization.connect(sb.session, "us-east-1", polling=POLLING)
+    org.conformance_packs.put(make_pack(template)).wait()
+    other.conformance_packs.put(make_pack(template, parameters={"BucketParam": "1"}))
+    handle = org.conformance_packs.put(make_pack(template, parameters={"BucketParam": "2"}))
+
+    def compete(done: int, total: int) -> None:
+        if done == total:  # the running deployment ended: someone re-puts at once
+            other.conformance_packs.put(make_pack(template, parameters={"BucketParam": "3"}))
+
+    with pytest.raises(e.ResourceInUseError, match="still busy after 2 attempts"):
+        handle.wait(on_progress=compete)
+    puts = sb.api_calls["PutOrganizationConformancePack"]
+    with pytest.raises(e.ResourceInUseError, match="still busy after 2 attempts"):
+        handle.wait()
+    assert sb.api_calls["PutOrganizationConformancePack"] == puts  # no third put

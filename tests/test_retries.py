@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 import threading
+from typing import Any
 
 import pytest
 
@@ -155,8 +156,10 @@ def test_set_testing_removes_real_sleeping_and_restores() -> None:
     ("kwargs", "field", "message"),
     [
         ({"timeout": "60"}, "timeout", "must be a number of seconds, got str '60'"),
-        ({"timeout": float("nan")}, "timeout", "must be >= 0, got nan"),
-        ({"initial_delay": float("inf")}, "initial_delay", "must be >= 0, got inf"),
+        ({"timeout": float("nan")}, "timeout", "must be a finite number of seconds, got nan"),
+        ({"initial_delay": float("inf")}, "initial_delay", "must be a finite number of seconds"),
+        ({"initial_delay": 10**5000}, "initial_delay", "got an integer of about 5000 digits"),
+        ({"timeout": -1}, "timeout", "must be >= 0, got -1"),
         ({"jitter": True}, "jitter", "must be a number of seconds, got bool True"),
         ({"initial_delay": 100, "max_delay": 1}, "max_delay", "is below initial_delay"),
     ],
@@ -231,7 +234,7 @@ def test_delays_have_a_floor_whatever_the_policy_says() -> None:
 @pytest.mark.parametrize("value", [float("inf"), float("nan")])
 def test_multiplier_must_be_finite(value: float) -> None:
     """An infinite or NaN multiplier is refused."""
-    with pytest.raises(ValidationError, match="multiplier must be >= 1") as info:
+    with pytest.raises(ValidationError, match="multiplier must be a finite number") as info:
         PollingPolicy(multiplier=value)
     assert info.value.field == "multiplier"
 
@@ -308,3 +311,41 @@ def test_concurrent_waits_on_the_virtual_clock_poll_as_if_alone() -> None:
             thread.join(10)
     assert [together[i] for i in range(len(policies))] == alone
     assert len(alone[0]) == 21
+
+
+@pytest.mark.parametrize(
+    ("make", "field"),
+    [
+        (lambda: CallRetryPolicy(mode="fast"), "mode"),  # type: ignore[arg-type]  # wrong on purpose
+        (lambda: CallRetryPolicy(max_attempts=0), "max_attempts"),
+        (lambda: CallRetryPolicy(max_attempts=True), "max_attempts"),
+        (lambda: CallRetryPolicy(max_attempts=2.5), "max_attempts"),  # type: ignore[arg-type]
+        (lambda: CallRetryPolicy(connect_timeout=0), "connect_timeout"),
+        (lambda: CallRetryPolicy(read_timeout=float("inf")), "read_timeout"),
+        (lambda: BusyPolicy(max_attempts=10**5000), "max_attempts"),
+        (lambda: PollingPolicy().delay("3"), "attempt"),  # type: ignore[arg-type]
+        (lambda: PollingPolicy().delay(True), "attempt"),
+    ],
+)
+def test_policies_refuse_unusable_values_with_typed_errors(make: Any, field: str) -> None:
+    """Every policy value a user can get wrong is a ValidationError naming it, never a crash."""
+    with pytest.raises(ValidationError) as info:
+        make()
+    assert info.value.field == field
+
+
+def test_call_retry_defaults_bound_a_hung_endpoint_and_cannot_starve() -> None:
+    """Legacy mode (no shared retry budget), and each attempt bounded well under a minute."""
+    policy = CallRetryPolicy()
+    config = policy.botocore_config(user_agent_extra="orgconfig/test")
+    settings: Any = config  # botocore's Config keeps its options as untyped attributes
+    assert settings.retries == {"mode": "legacy", "total_max_attempts": 5}
+    assert (settings.connect_timeout, settings.read_timeout) == (5.0, 15.0)
+    assert policy.max_attempts * (policy.connect_timeout + policy.read_timeout) <= 100
+
+
+def test_busy_policy_wait_must_be_a_bool() -> None:
+    """BusyPolicy(wait='no') is refused rather than taken as true."""
+    with pytest.raises(ValidationError, match="wait must be True or False") as info:
+        BusyPolicy(wait="no")  # type: ignore[arg-type]  # wrong on purpose
+    assert info.value.field == "wait"

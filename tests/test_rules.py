@@ -98,6 +98,7 @@ def test_verbs_status_accounts_delete(org: Organization, sb: Sandbox) -> None:
 
     sb.add_recorder(members[2])
     assert org.rules.delete("s3-versioning").wait().status is Status.DELETE_SUCCESSFUL
+    sb.clock.advance(301)  # AWS shows DELETE_SUCCESSFUL for a while, then forgets the name
     with pytest.raises(e.NotFoundError) as info:
         org.rules.get("s3-versioning")
     assert info.value.code == "NoSuchOrganizationConfigRuleException"
@@ -119,6 +120,7 @@ def test_rule_timeout_and_resume(org: Organization, sb: Sandbox) -> None:
     """A rule wait can time out, and another Organization object can resume it by name."""
     sb.set_deploy_duration(7200)
     org.rules.put(managed())
+    sb.clock.advance(10)  # reads lag a few seconds behind a put, as in AWS
     with pytest.raises(e.DeploymentTimeoutError) as info:
         org.rules.deployment("s3-versioning").wait(timeout=900)
     assert info.value.kind == "rule"
@@ -222,6 +224,7 @@ def test_a_rule_the_model_refuses_is_named_when_read(org: Organization, sb: Sand
             "MaximumExecutionFrequency": "One_Hour",
         },
     )
+    sb.clock.advance(10)  # reads lag a few seconds behind a put, as in AWS
     with pytest.raises(e.ValidationError, match="rule 'odd-guard' as AWS holds it") as info:
         org.rules.get("odd-guard")
     assert info.value.field == "max_frequency"

@@ -24,7 +24,11 @@ class Aggregate(enum.Enum):
     IN_PROGRESS = "aggregate `*_IN_PROGRESS`"
     UNKNOWN = "aggregate in a state orgconfig does not know"
     GONE = "the pack or rule no longer exists"
-    STALE = "a final aggregate older than this handle's put or delete"
+    OTHER_ACTION = "the other operation: a delete for a put, a create or update for a delete"
+    STALE = (
+        "right after this handle's put or delete: an aggregate from before it (final, or in "
+        "progress since long before), or no pack or rule yet after a put"
+    )
 
 
 class Accounts(enum.Enum):
@@ -43,6 +47,7 @@ class Outcome(enum.Enum):
     FROM_ACCOUNTS = "finished: failed if an account failed, else succeeded"
     DELETED = "finished: deleted from every account"
     NOT_FOUND = "`NotFoundError`"
+    SUPERSEDED = "`DeploymentSupersededError`"
     WAIT = "keep waiting"
 
     @property
@@ -108,6 +113,21 @@ TABLE: tuple[Row, ...] = (
         "a state added by AWS since: the accounts tell",
     ),
     Row(Aggregate.UNKNOWN, Accounts.PENDING, None, Outcome.WAIT, "a state added by AWS since"),
+    Row(
+        Aggregate.OTHER_ACTION,
+        Accounts.ANY,
+        True,
+        Outcome.DELETED,
+        "the delete finished, then a put made the pack or rule anew (a delete resumed by "
+        "name that never saw its delete raises `DeploymentSupersededError`)",
+    ),
+    Row(
+        Aggregate.OTHER_ACTION,
+        Accounts.ANY,
+        False,
+        Outcome.SUPERSEDED,
+        "someone deletes what this put deployed",
+    ),
     Row(
         Aggregate.STALE,
         Accounts.ANY,

@@ -6,19 +6,24 @@ The tree::
     ├── ValidationError                 bad input (a ValueError); ``.field`` names the field
     │   ├── TemplateError               a conformance pack template that cannot be used
     │   │   └── TemplateValidationError   the service rejected it (an ApiError too)
-    │   └── InvalidRequestError         the service rejected a parameter (an ApiError too)
+    │   ├── InvalidRequestError         the service rejected a parameter (an ApiError too)
+    │   └── ConfigurationError          the local AWS setup: no credentials, unknown profile,
+    │                                   no region, a malformed config file (with the remedy)
     ├── ApiError                        any error answer from AWS: code, message, operation,
     │   │                               request id, region; raised ``from`` the ClientError
     │   ├── NotFoundError               NoSuchOrganization{ConformancePack,ConfigRule}
     │   ├── AccessDeniedError           OrganizationAccessDenied, InsufficientPermissions, ...
+    │   │   └── CredentialsError        AWS refused the credentials: expired, bad signature
     │   ├── OrganizationNotReadyError   NoAvailableOrganization, OrganizationAllFeaturesNotEnabled
     │   ├── LimitExceededError          MaxNumberOfOrganization...Exceeded (packs, rules)
     │   ├── ResourceInUseError          a put or delete while a deployment is in progress
     │   ├── ThrottlingError             throttled after botocore's own retries ran out
     │   └── ServiceUnavailableError     5xx answers after botocore's own retries ran out
+    │                                   (waits retry both: they are transient)
     ├── TransportError                  no answer at all: credentials, endpoint, connection
     └── DeploymentError                 a deployment that did not end well
         ├── DeploymentFailedError       ``.failures``: every failed member account
+        ├── DeploymentSupersededError   a put deleted meanwhile, a resumed delete with none
         └── DeploymentTimeoutError      ``.last_result``: the progress seen before time ran out
 
 Every (service, AWS error code) maps to exactly one class through :func:`register` (services reuse
@@ -40,6 +45,8 @@ import copy
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from orgconfig._frozen import deep_freeze
+
 if TYPE_CHECKING:
     from botocore.exceptions import ClientError
 
@@ -48,10 +55,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ANY_SERVICE",
+    "TRANSIENT_ERRORS",
     "AccessDeniedError",
     "ApiError",
+    "ConfigurationError",
+    "CredentialsError",
     "DeploymentError",
     "DeploymentFailedError",
+    "DeploymentSupersededError",
     "DeploymentTimeoutError",
     "InvalidRequestError",
     "LimitExceededError",
@@ -59,6 +70,7 @@ __all__ = [
     "OrgConfigError",
     "OrganizationNotReadyError",
     "ResourceInUseError",
+    "ServerError",
     "ServiceUnavailableError",
     "TemplateError",
     "TemplateValidationError",
@@ -171,7 +183,8 @@ class ApiError(OrgConfigError):
         self.request_id = request_id
         self.region = region
         self.http_status = http_status
-        self.response: Mapping[str, Any] = response or {}
+        # A read-only copy: an error is a value, and may be shared between threads.
+        self.response: Mapping[str, Any] = deep_freeze(response or {})
 
     def __str__(self) -> str:
         where = " in ".join(part for part in (self.operation, self.region) if part)
@@ -324,15 +337,42 @@ class NotFoundError(ApiError):
 @register("AccessDenied", "RegionDisabledException", service="sts")
 @register("AccessDeniedForDependencyException", service="organizations")
 @register("OrganizationAccessDeniedException", "InsufficientPermissionsException", service="config")
-@register(
-    "AccessDeniedException",
-    "UnrecognizedClientException",
-    "InvalidClientTokenId",
-    "ExpiredTokenException",
-    service=ANY_SERVICE,
-)
+@register("AccessDeniedException", service=ANY_SERVICE)
 class AccessDeniedError(ApiError):
     """The caller may not do this: not the management account or a delegated admin, or no IAM."""
+
+
+_CREDENTIALS_REMEDY = (
+    "check the credentials in use (aws sts get-caller-identity), refresh them (aws sso login, "
+    "or a new session token), and the machine's clock"
+)
+
+
+@register(
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "IncompleteSignature",
+    "IncompleteSignatureException",
+    "InvalidSignature",
+    "InvalidSignatureException",
+    "MissingAuthenticationToken",
+    "MissingAuthenticationTokenException",
+    "SignatureDoesNotMatch",
+    "RequestExpired",
+    "AuthFailure",
+    "InvalidAccessKeyId",
+    service=ANY_SERVICE,
+)
+class CredentialsError(AccessDeniedError):
+    """AWS refused the credentials themselves: unknown, expired, or a request badly signed.
+
+    Its message ends with what to do about it.
+    """
+
+    def __str__(self) -> str:
+        return f"{super().__str__()} ({_CREDENTIALS_REMEDY})"
 
 
 @register("AWSOrganizationsNotInUseException", service="organizations")
@@ -362,12 +402,18 @@ class ResourceInUseError(ApiError):
     """The pack or rule is being deployed or deleted; the service said to try again later."""
 
 
+@register("SlowDown", service="s3")
 @register("LimitExceededException", service="config")
 @register(
     "ThrottlingException",
     "Throttling",
+    "ThrottledException",
     "TooManyRequestsException",
     "RequestLimitExceeded",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "ProvisionedThroughputExceededException",
+    "BandwidthLimitExceeded",
     service=ANY_SERVICE,
 )
 class ThrottlingError(ApiError):
@@ -378,20 +424,52 @@ class ThrottlingError(ApiError):
 @register(
     "InternalFailure",
     "InternalServerError",
+    "InternalServerException",
     "InternalError",
     "ServiceUnavailable",
     "ServiceUnavailableException",
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "PriorRequestNotComplete",
+    "500",
+    "502",
+    "503",
+    "504",
     service=ANY_SERVICE,
 )
 class ServiceUnavailableError(ApiError):
-    """The service kept answering with a server error after botocore's own retries ran out."""
+    """The service kept answering with a server error after botocore's own retries ran out.
+
+    Also raised for an unknown code answered with an HTTP status of 500 or more (a bare 502 from
+    a proxy, say). Waits treat it as transient and poll again.
+    """
+
+
+ServerError = ServiceUnavailableError
+"""Another name for :class:`ServiceUnavailableError`: any 5xx answer."""
 
 
 class TransportError(OrgConfigError):
-    """No answer from AWS at all: missing credentials, unknown endpoint, broken connection.
+    """No answer from AWS at all: unknown endpoint, broken connection, a timeout.
 
-    The botocore exception is the ``__cause__``.
+    The botocore exception is the ``__cause__``. Waits treat it as transient and poll again.
     """
+
+
+class ConfigurationError(ValidationError):
+    """The local AWS setup is incomplete: no credentials, an unknown profile, no region, ...
+
+    No request could be made. The message says what to do; ``field`` is ``"session"`` or
+    ``"region"``. The botocore exception is the ``__cause__``.
+    """
+
+
+TRANSIENT_ERRORS: tuple[type[OrgConfigError], ...] = (
+    ThrottlingError,
+    ServiceUnavailableError,
+    TransportError,
+)
+"""The errors a wait outlives: it polls again, with backoff, within its timeout."""
 
 
 def from_client_error(
@@ -415,14 +493,21 @@ def from_client_error(
     meta = response.get("ResponseMetadata", {})
     code = str(err.get("Code", "")) or "Unknown"
     message = str(err.get("Message", "")) or str(error)
+    status = meta.get("HTTPStatusCode")
     cls = error_class_for(code, service)
+    if cls is ApiError and isinstance(status, int):
+        # An unknown code: its HTTP status still says what kind of trouble it is.
+        if status >= 500:
+            cls = ServiceUnavailableError
+        elif status == 429:
+            cls = ThrottlingError
     return cls(
         message,
         code=code,
         operation=operation or error.operation_name,
         request_id=meta.get("RequestId"),
         region=region,
-        http_status=meta.get("HTTPStatusCode"),
+        http_status=status,
         response=response,
         service=service,
     )
@@ -465,6 +550,20 @@ class DeploymentFailedError(DeploymentError):
         super().__init__(message, name=name, kind=kind, region=region)
         self.result = result
         self.failures: tuple[AccountStatus, ...] = tuple(failures)
+
+
+class DeploymentSupersededError(DeploymentError):
+    """The deployment a handle follows was replaced by one of the other operation.
+
+    A put whose pack or rule is being deleted by someone else, or a delete resumed by name when
+    the last deployment of that name is a put. ``status`` is the aggregate status seen.
+    """
+
+    def __init__(
+        self, message: str, *, name: str, kind: str, region: str | None, status: str
+    ) -> None:
+        super().__init__(message, name=name, kind=kind, region=region)
+        self.status = status
 
 
 class DeploymentTimeoutError(DeploymentError):

@@ -9,17 +9,68 @@ and ``org.conformance_packs`` / ``org.rules`` are those of the home region.
 
 from __future__ import annotations
 
+import contextlib
+import re
 import threading
+from collections.abc import Iterator
 
 import boto3
 import botocore.exceptions
 
 from orgconfig import __version__, errors
+from orgconfig import _checks as checks
+from orgconfig import _limits as limits
+from orgconfig._aws import configuration_error
 from orgconfig._aws.clients import DEFAULT_MEMBER_ROLE, ClientFactory, check_region
 from orgconfig.regional import ConformancePacks, OrgConfigRules, Region
 from orgconfig.retries import BusyPolicy, CallRetryPolicy, PollingPolicy
 
 __all__ = ["Organization"]
+
+_REGION_NAME_MAX = 64  # longer than any region name: refused before it is compared or shown
+
+
+def _region(value: object) -> str:
+    """``value`` if it names a region where AWS Config runs; else a ValidationError."""
+    if isinstance(value, str) and len(value) > _REGION_NAME_MAX:
+        raise checks.fail("region", f"{checks.show(value)} is not a region name (too long)")
+    return check_region(value)
+
+
+def _policy(value: object, kind: type, label: str) -> None:
+    if value is not None and not isinstance(value, kind):
+        raise checks.fail(
+            label,
+            f"must be a {kind.__name__} or None, not {type(value).__name__} {checks.show(value)}",
+        )
+
+
+@contextlib.contextmanager
+def _setup_errors() -> Iterator[None]:
+    """Botocore's configuration errors (profile, config file, region, credentials) as ours."""
+    try:
+        yield
+    except botocore.exceptions.BotoCoreError as e:
+        typed = configuration_error(e)
+        if typed is None:
+            typed = errors.ConfigurationError(
+                f"cannot set up the AWS session: {e}: check the profile, region and "
+                "credentials configured for it",
+                field="session",
+            )
+        raise typed from e
+
+
+_MEMBER_ROLE = (
+    checks.is_a(str, "a string"),
+    checks.satisfies(
+        lambda x: re.fullmatch(limits.MEMBER_ROLE_PATTERN, x) is not None,
+        lambda x: (
+            f"{checks.show(x)} is not an IAM role name (1 to 64 of letters, digits and "
+            "+=,.@_-, after an optional path)"
+        ),
+    ),
+)
 
 
 class Organization:
@@ -68,6 +119,7 @@ class Organization:
             retries=retries,
             member_role=member_role,
             user_agent_extra=f"orgconfig/{__version__}",
+            home_region=self.home_region,
         )
         self._regions: dict[str, Region] = {}
         self._lock = threading.Lock()
@@ -106,14 +158,17 @@ class Organization:
                 default).
 
         Raises:
-            ValidationError: ``session`` is not a ``boto3.Session``; no region was given and
-                the session has none; or the region is not one where AWS Config runs (the
-                message names the closest ones).
+            ValidationError: an argument of the wrong type (``field`` names it); no region
+                was given and the session has none; or the region is not one where AWS Config
+                runs (the message names the closest ones).
+            ConfigurationError: the AWS setup cannot be read: an unknown profile, a malformed
+                config file, partial credentials (``field="session"``), or no region
+                (``field="region"``); the message says what to do.
         """
         given: object = session  # untyped callers pass profile names here
         if given is not None and not isinstance(given, boto3.Session):
             hint = (
-                f"; for a profile, pass boto3.Session(profile_name={given!r})"
+                f"; for a profile, pass boto3.Session(profile_name={checks.show(given)})"
                 if isinstance(given, str)
                 else ""
             )
@@ -121,28 +176,30 @@ class Organization:
                 f"session must be a boto3.Session, not {type(given).__name__}{hint}",
                 field="session",
             )
-        if session is None:
-            try:
+        if region is not None and region != "":  # "" is no region, as before
+            _region(region)
+        _policy(polling, PollingPolicy, "polling")
+        _policy(busy, BusyPolicy, "busy")
+        _policy(retries, CallRetryPolicy, "retries")
+        checks.run(_MEMBER_ROLE, member_role, "member_role")
+        with _setup_errors():
+            if session is None:
                 session = boto3.Session()
-            except botocore.exceptions.BotoCoreError as e:
+            region = region or session.region_name
+            if not region:
                 raise errors.ValidationError(
-                    f"cannot make a default boto3 session: {e}", field="session"
-                ) from e
-        region = region or session.region_name
-        if not region:
-            raise errors.ValidationError(
-                "no region: pass region='...' or configure one for the session "
-                "(AWS_DEFAULT_REGION or the profile's region)",
-                field="region",
+                    "no region: pass region='...' or configure one for the session "
+                    "(AWS_DEFAULT_REGION or the profile's region)",
+                    field="region",
+                )
+            return cls(
+                session,
+                region,
+                polling=polling or PollingPolicy(),
+                busy=busy or BusyPolicy(),
+                retries=retries or CallRetryPolicy(),
+                member_role=member_role,
             )
-        return cls(
-            session,
-            region,
-            polling=polling or PollingPolicy(),
-            busy=busy or BusyPolicy(),
-            retries=retries or CallRetryPolicy(),
-            member_role=member_role,
-        )
 
     def in_region(self, region: str) -> Region:
         """Return the organization's packs and rules in ``region`` (one view per region, reused).
@@ -150,12 +207,15 @@ class Organization:
         Raises:
             ValidationError: ``region`` is not one where AWS Config runs; the message names the
                 closest valid names.
+            ConfigurationError: the session's configuration cannot be read to make the client.
         """
-        check_region(region)
+        _region(region)
         with self._lock:
             view = self._regions.get(region)
             if view is None:
-                view = self._regions[region] = Region(self, region)
+                with _setup_errors():
+                    view = Region(self, region)
+                self._regions[region] = view
             return view
 
     def __repr__(self) -> str:

@@ -14,7 +14,9 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
-from orgconfig import _wire, errors
+from orgconfig import _checks as checks
+from orgconfig import _limits as limits
+from orgconfig import _wire, errors, redaction
 from orgconfig._aws.config import ConfigApi
 from orgconfig._kinds import PACKS, RULES, Kind
 from orgconfig.deployments import Deployment
@@ -56,14 +58,38 @@ def _batches(names: Iterable[str], size: int) -> Iterator[list[str]]:
 def _status_filter(status: Status | str) -> str:
     known = [s.value for s in Status if s is not Status.UNKNOWN]
     value = status.value if isinstance(status, Status) else status
-    if value not in known:
+    if not isinstance(value, str) or value not in known:
         raise errors.ValidationError(
-            f"status {status!r} is not one of {', '.join(known)}", field="status"
+            f"status {checks.show(status)} is not one of {', '.join(known)}", field="status"
         )
     return value
 
 
+def _flag(value: object, label: str, *, optional: bool = False) -> None:
+    """Refuse a flag that is not a bool (or None, when ``optional``)."""
+    if not (isinstance(value, bool) or (optional and value is None)):
+        noun = "True, False or None" if optional else "True or False"
+        raise checks.fail(label, f"must be {noun}, not {type(value).__name__} {checks.show(value)}")
+
+
+_PACK_NAME = checks.text(
+    1, limits.PACK_NAME_MAX, limits.PACK_NAME_PATTERN, "a letter, then letters, digits and hyphens"
+)
+_RULE_NAME = checks.text(
+    1, limits.RULE_NAME_MAX, limits.RULE_NAME_PATTERN, "letters, digits, '-' and '_'"
+)
+
+
 _DETAIL_PAGE = 100  # the most accounts one detailed-status page may hold
+
+
+def _canonical(value: object) -> object:
+    """A form of a wire value that compares equal whatever the order of its lists."""
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), repr(_canonical(v))) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(sorted(repr(_canonical(v)) for v in value))
+    return value
 
 
 class _Reader:
@@ -77,6 +103,31 @@ class _Reader:
         self.region = api.region
         self.name = name
         self._missing: errors.NotFoundError | None = None
+
+    def call_uncertain(self) -> bool:
+        """Whether an attempt of this thread's last call may have been applied unseen."""
+        return self._api.last_call_uncertain()
+
+    def holds(self, request: Mapping[str, Any]) -> bool:
+        """Whether the service holds what ``request`` (a put) asked for, as far as it shows.
+
+        A pack's template is never returned by AWS, so for packs the parameters, excluded
+        accounts and delivery settings are compared; for rules, every field.
+        """
+        try:
+            response = self._api.call(self._kind.describe, {self._kind.names_param: [self.name]})
+        except errors.NotFoundError:
+            return False
+        items = response.get(self._kind.describe_key, [])
+        if not items:
+            return False
+        held = items[0]
+        skipped = {"Tags", "TemplateBody", "TemplateS3Uri", self._kind.name_param}
+        return all(
+            _canonical(held.get(key)) == _canonical(value)
+            for key, value in request.items()
+            if key not in skipped
+        )
 
     def not_found(self) -> errors.NotFoundError:
         if self._missing is not None:
@@ -136,6 +187,7 @@ class _Collection(Generic[_T, _Info]):
     """The verbs shared by conformance packs and rules."""
 
     _kind: Kind
+    _name_checks: tuple[checks.Check, ...]
 
     def __init__(self, api: ConfigApi, *, polling: PollingPolicy, busy: BusyPolicy) -> None:
         self._api = api
@@ -149,6 +201,27 @@ class _Collection(Generic[_T, _Info]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} in {self.region}>"
+
+    def _name(self, name: object, label: str = "name") -> str:
+        """``name`` if it is a valid name (the API's pattern and length); else raise."""
+        checks.run(self._name_checks, name, label)
+        assert isinstance(name, str)
+        return name
+
+    def _names(self, names: object) -> tuple[str, ...] | None:
+        """``names`` as a tuple of valid, distinct names (None stays None); a string is refused."""
+        if names is None:
+            return None
+        if isinstance(names, str):
+            raise checks.fail(
+                "names",
+                f"expected a list of names, not the single string {checks.show(names)} "
+                f"(write [{checks.show(names)}])",
+            )
+        given = checks.tuple_of(names, "names")
+        for i, name in enumerate(given):
+            self._name(name, f"names[{i}]")
+        return tuple(dict.fromkeys(given))
 
     @contextlib.contextmanager
     def _naming(self, name: str) -> Iterator[None]:
@@ -169,7 +242,16 @@ class _Collection(Generic[_T, _Info]):
         (for example after a crash). No API call is made until you ask the deployment something.
         With ``operation="delete"``, a pack or rule already gone counts as deleted (the delete
         finished while nobody waited) instead of raising ``NotFoundError``.
+
+        Raises:
+            ValidationError: ``name`` is not a valid name, or ``operation`` is not None,
+                ``"put"`` or ``"delete"``; before any call.
         """
+        self._name(name)
+        if operation not in (None, "put", "delete"):
+            raise checks.fail(
+                "operation", f"must be None, 'put' or 'delete', not {checks.show(operation)}"
+            )
         return Deployment(
             _Reader(self._api, self._kind, name),
             operation="delete" if operation == "delete" else "resume",
@@ -182,18 +264,22 @@ class _Collection(Generic[_T, _Info]):
         operation: Literal["put", "delete"],
         submit: Callable[[], object],
         wait_if_busy: bool | None,
+        request: Mapping[str, Any] | None = None,
     ) -> Deployment:
+        reader = _Reader(self._api, self._kind, name)
         deployment = Deployment(
-            _Reader(self._api, self._kind, name),
+            reader,
             operation=operation,
             polling=self._polling,
             busy=self._busy,
             submit=submit,
+            confirm=(lambda: reader.holds(request)) if request is not None else None,
         )
         with self._naming(name):
-            return deployment._start(
+            deployment._start(
                 wait_if_busy=self._busy.wait if wait_if_busy is None else wait_if_busy
             )
+        return deployment
 
     def delete(
         self, name: str, *, wait_if_busy: bool | None = None, missing_ok: bool = False
@@ -212,10 +298,15 @@ class _Collection(Generic[_T, _Info]):
                 automation that must be idempotent wants.
 
         Raises:
+            ValidationError: ``name`` is not a valid name, or a flag is not a bool; before any
+                call.
             NotFoundError: no such pack or rule in this region for this caller (unless
                 ``missing_ok``).
             ResourceInUseError: busy, and ``wait_if_busy=False``.
         """
+        self._name(name)
+        _flag(wait_if_busy, "wait_if_busy", optional=True)
+        _flag(missing_ok, "missing_ok")
         params = {self._kind.name_param: name}
         try:
             return self._start(
@@ -230,7 +321,7 @@ class _Collection(Generic[_T, _Info]):
 
     def _put(self, name: str, request: Mapping[str, Any], wait_if_busy: bool | None) -> Deployment:
         return self._start(
-            name, "put", lambda: self._api.call(self._kind.put, request), wait_if_busy
+            name, "put", lambda: self._api.call(self._kind.put, request), wait_if_busy, request
         )
 
     # -- reading ------------------------------------------------------------------------
@@ -239,12 +330,23 @@ class _Collection(Generic[_T, _Info]):
         """Return the aggregate deployment status of ``name`` (one API call).
 
         Raises:
+            ValidationError: ``name`` is not a valid name (before any call).
             NotFoundError: no such pack or rule in this region for this caller.
         """
         return self.deployment(name).status()
 
     def statuses(self, names: Iterable[str] | None = None) -> Iterator[DeploymentStatus]:
-        """Yield the aggregate status of every pack or rule (or of ``names``), lazily."""
+        """Return an iterator over the aggregate status of every pack or rule (or of ``names``).
+
+        Lazy, page by page. ``names`` is a list of names, never a single string; it is checked
+        at once, before any call.
+
+        Raises:
+            ValidationError: ``names`` is not a list of valid names.
+        """
+        return self._statuses(self._names(names))
+
+    def _statuses(self, names: tuple[str, ...] | None) -> Iterator[DeploymentStatus]:
         for item in self._describe_items(self._kind.statuses, self._kind.statuses_key, names):
             yield self._kind.status_from_api(item)
 
@@ -254,12 +356,16 @@ class _Collection(Generic[_T, _Info]):
         """Return an iterator over the per-account status of ``name``, lazily, page by page.
 
         ``status`` and ``account_id`` filter on the service side; a status that is not one of
-        the nine states raises at once, before any call.
+        the nine states, an invalid name or account id raises at once, before any call.
 
         Raises:
-            ValidationError: ``status`` is not a known state (``field="status"``).
+            ValidationError: ``name``, ``status`` or ``account_id`` is invalid (the field names
+                which).
             NotFoundError: no such pack or rule in this region for this caller (on iterating).
         """
+        self._name(name)
+        if account_id is not None:
+            checks.run(checks.ACCOUNT, account_id, "account_id")
         params: dict[str, Any] = {self._kind.name_param: name}
         filters: dict[str, str] = {}
         if status is not None:
@@ -276,12 +382,12 @@ class _Collection(Generic[_T, _Info]):
                 yield self._kind.account_status_from_api(item)
 
     def _describe_items(
-        self, operation: str, key: str, names: Iterable[str] | None
+        self, operation: str, key: str, names: tuple[str, ...] | None
     ) -> Iterator[dict[str, Any]]:
         if names is None:
             yield from self._api.items(operation, key, {})
             return
-        for batch in _batches(dict.fromkeys(names), _NAMES_PER_CALL):
+        for batch in _batches(names, _NAMES_PER_CALL):
             yield from self._api.items(operation, key, {self._kind.names_param: batch})
 
     def names(self) -> Iterator[str]:
@@ -301,6 +407,7 @@ class ConformancePacks(_Collection[ConformancePack, ConformancePackInfo]):
     """
 
     _kind = PACKS
+    _name_checks = _PACK_NAME
 
     def put(self, pack: ConformancePack, *, wait_if_busy: bool | None = None) -> Deployment:
         """Create or update ``pack`` in every member account; return the deployment to wait on.
@@ -312,6 +419,8 @@ class ConformancePacks(_Collection[ConformancePack, ConformancePackInfo]):
             AccessDeniedError, OrganizationNotReadyError, LimitExceededError: see the error guide.
             ResourceInUseError: still busy after the allowed attempts, or ``wait_if_busy=False``.
         """
+        checks.run((checks.is_a(ConformancePack, "a ConformancePack"),), pack, "pack")
+        _flag(wait_if_busy, "wait_if_busy", optional=True)
         template = pack.template
         if template.s3_uri is None and template.needs_s3:
             raise errors.ValidationError(
@@ -326,9 +435,14 @@ class ConformancePacks(_Collection[ConformancePack, ConformancePackInfo]):
     def get(self, name: str) -> ConformancePackInfo:
         """Return what the service knows of pack ``name`` (the template is not returned by AWS).
 
+        The parameters known secret in this process show as ``'***'`` in its repr (see
+        :mod:`orgconfig.redaction`).
+
         Raises:
+            ValidationError: ``name`` is not a valid name (before any call).
             NotFoundError: no such pack in this region for this caller.
         """
+        self._name(name)
         with self._naming(name):
             for info in self.list([name]):
                 return info
@@ -340,9 +454,21 @@ class ConformancePacks(_Collection[ConformancePack, ConformancePackInfo]):
         )
 
     def list(self, names: Iterable[str] | None = None) -> Iterator[ConformancePackInfo]:
-        """Yield every pack (or those in ``names``, 25 per call), lazily, page by page."""
+        """Return an iterator over every pack (or those in ``names``, 25 per call).
+
+        Lazy, page by page. ``names`` is a list of names, never a single string; it is checked
+        at once, before any call.
+
+        Raises:
+            ValidationError: ``names`` is not a list of valid names.
+        """
+        return self._list(self._names(names))
+
+    def _list(self, names: tuple[str, ...] | None) -> Iterator[ConformancePackInfo]:
         for item in self._describe_items(PACKS.describe, PACKS.describe_key, names):
-            yield _wire.conformance_pack_info(item)
+            name = item.get(PACKS.name_param)
+            hidden = redaction.sensitive_names(PACKS.key, name) if isinstance(name, str) else ()
+            yield _wire.conformance_pack_info(item, sensitive=hidden)
 
 
 class OrgConfigRules(_Collection[OrgConfigRule, OrgConfigRule]):
@@ -356,6 +482,7 @@ class OrgConfigRules(_Collection[OrgConfigRule, OrgConfigRule]):
     """
 
     _kind = RULES
+    _name_checks = _RULE_NAME
 
     def put(self, rule: OrgConfigRule, *, wait_if_busy: bool | None = None) -> Deployment:
         """Create or update ``rule`` in every member account; return the deployment to wait on.
@@ -365,6 +492,8 @@ class OrgConfigRules(_Collection[OrgConfigRule, OrgConfigRule]):
             AccessDeniedError, OrganizationNotReadyError, LimitExceededError: see the error guide.
             ResourceInUseError: still busy after the allowed attempts, or ``wait_if_busy=False``.
         """
+        checks.run((checks.is_a(OrgConfigRule, "an OrgConfigRule"),), rule, "rule")
+        _flag(wait_if_busy, "wait_if_busy", optional=True)
         request = _wire.put_config_rule_request(rule)
         return self._put(rule.name, request, wait_if_busy)
 
@@ -372,11 +501,14 @@ class OrgConfigRules(_Collection[OrgConfigRule, OrgConfigRule]):
         """Return rule ``name`` as an :class:`~orgconfig.OrgConfigRule` equal to what was put.
 
         A Guard rule's policy text comes from GetOrganizationCustomRulePolicy and the tags
-        from ListTagsForResource: up to three calls.
+        from ListTagsForResource: up to three calls. The inputs known secret in this process
+        show as ``'***'`` in its repr (see :mod:`orgconfig.redaction`).
 
         Raises:
+            ValidationError: ``name`` is not a valid name (before any call).
             NotFoundError: no such rule in this region for this caller.
         """
+        self._name(name)
         with self._naming(name):
             for rule in self.list([name]):
                 return rule
@@ -388,17 +520,28 @@ class OrgConfigRules(_Collection[OrgConfigRule, OrgConfigRule]):
         )
 
     def list(self, names: Iterable[str] | None = None) -> Iterator[OrgConfigRule]:
-        """Yield every rule (or those in ``names``, 25 per call), lazily.
+        """Return an iterator over every rule (or those in ``names``, 25 per call), lazily.
 
         Each rule costs one ListTagsForResource call, and a Guard rule one more for its policy.
+        ``names`` is a list of names, never a single string; it is checked at once, before any
+        call.
+
+        Raises:
+            ValidationError: ``names`` is not a list of valid names.
         """
+        return self._list(self._names(names))
+
+    def _list(self, names: tuple[str, ...] | None) -> Iterator[OrgConfigRule]:
         for item in self._describe_items(RULES.describe, RULES.describe_key, names):
             policy = None
             if "OrganizationCustomPolicyRuleMetadata" in item:
                 policy = self.policy_text(item[RULES.name_param])
             tags = self._tags(item["OrganizationConfigRuleArn"])
+            hidden = redaction.sensitive_names(RULES.key, str(item.get(RULES.name_param)))
             try:
-                rule = _wire.config_rule(item, policy_text=policy, tags=tags)
+                rule = _wire.config_rule(
+                    item, policy_text=policy, tags=tags, sensitive_inputs=hidden
+                )
             except errors.ValidationError as err:
                 # Something put by another tool that orgconfig's model cannot represent: say
                 # which rule, rather than fail the whole listing with an anonymous error.
@@ -413,8 +556,10 @@ class OrgConfigRules(_Collection[OrgConfigRule, OrgConfigRule]):
         """Return the Guard policy text of custom policy rule ``name``.
 
         Raises:
+            ValidationError: ``name`` is not a valid name (before any call).
             NotFoundError: no such rule in this region for this caller.
         """
+        self._name(name)
         with self._naming(name):
             response = self._api.call("GetOrganizationCustomRulePolicy", {RULES.name_param: name})
         return str(response.get("PolicyText", ""))

@@ -71,6 +71,8 @@ class ClientFactory:
         member_role: the role name assumed in member accounts when a client for another account
             is asked for.
         user_agent_extra: appended to every request's user agent.
+        home_region: where STS is called and whose partition role ARNs use (``aws-us-gov``,
+            ``aws-cn``...); the session's region when None.
 
     Example::
 
@@ -86,8 +88,10 @@ class ClientFactory:
         retries: CallRetryPolicy,
         member_role: str = DEFAULT_MEMBER_ROLE,
         user_agent_extra: str | None = None,
+        home_region: str | None = None,
     ) -> None:
         self.session = session
+        self.home_region = home_region or session.region_name or "us-east-1"
         self.retries = retries
         self.member_role = member_role
         self._config = retries.botocore_config(user_agent_extra=user_agent_extra)
@@ -105,6 +109,7 @@ class ClientFactory:
         ``account_id`` None (or the caller's own account) uses the caller's session; another
         account is reached by assuming :attr:`member_role` there.
         """
+        check_region(region)
         key = (service, region, account_id)
         with self._lock:
             client = self._clients.get(key)
@@ -140,7 +145,7 @@ class ClientFactory:
         return f"arn:{partition}:iam::{account_id}:role/{self.member_role}"
 
     def _home_region(self) -> str:
-        return self.session.region_name or "us-east-1"
+        return self.home_region
 
     def _assumed_session(self, account_id: str) -> boto3.Session:
         arn = self.role_arn(account_id)

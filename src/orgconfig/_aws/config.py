@@ -6,10 +6,12 @@ which turns every botocore exception into :mod:`orgconfig.errors`.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from botocore import xform_name
+from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError
 
 from orgconfig._aws import translate_errors
 
@@ -30,10 +32,40 @@ class ConfigApi:
     def __init__(self, client: ConfigServiceClient, region: str) -> None:
         self.client = client
         self.region = region
+        self._local = threading.local()
+        service = client.meta.service_model.service_id.hyphenize()
+        client.meta.events.register(f"needs-retry.{service}", self._note_attempt)
+
+    def _note_attempt(
+        self,
+        response: tuple[Any, Any] | None = None,
+        caught_exception: Exception | None = None,
+        **_: Any,
+    ) -> None:
+        """Botocore's per-attempt event: remember attempts that may have been applied unseen.
+
+        A throttled or refused attempt (4xx) was not applied; a 5xx answer or a connection that
+        broke after the request was sent may have been.
+        """
+        status = getattr(response[0], "status_code", None) if response else None
+        unsent = isinstance(caught_exception, EndpointConnectionError | ConnectTimeoutError)
+        if (caught_exception is not None and not unsent) or (
+            isinstance(status, int) and status >= 500
+        ):
+            self._local.uncertain = True
+
+    def last_call_uncertain(self) -> bool:
+        """Whether an attempt of this thread's last :meth:`call` may have been applied unseen.
+
+        True when one of its attempts got a 5xx answer or lost its connection: the service may
+        have acted on it although its answer never arrived.
+        """
+        return bool(getattr(self._local, "uncertain", False))
 
     def call(self, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
         """Call ``operation`` (its API name, e.g. ``"PutOrganizationConformancePack"``)."""
         method = getattr(self.client, xform_name(operation))
+        self._local.uncertain = False
         with translate_errors(operation, self.region, service="config"):
             response: dict[str, Any] = method(**params)
         return response

@@ -40,5 +40,6 @@ def read_s3_object(
     session: boto3.Session | None, bucket: str, key: str, *, max_bytes: int, doing: str
 ) -> tuple[int, bytes]:
     """:func:`read_object` with a client of ``session`` (a default session when None)."""
-    client: S3Client = (session or boto3.Session()).client("s3")
+    with translate_errors("GetObject", None, service="s3", doing=doing):
+        client: S3Client = (session or boto3.Session()).client("s3")
     return read_object(client, bucket, key, max_bytes=max_bytes, doing=doing)
