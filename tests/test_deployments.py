@@ -12,7 +12,7 @@ from orgconfig._clock import use_clock
 from orgconfig._kinds import PACKS, RULES
 from orgconfig.deployments import Deployment, DeploymentResult
 from orgconfig.models import AccountStatus, Status
-from orgconfig.regional import _Reader
+from orgconfig._readers import Reader as _Reader
 from orgconfig.retries import PollingPolicy
 from tests.conftest import FakeClock
 

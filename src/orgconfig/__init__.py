@@ -38,6 +38,7 @@ from orgconfig.errors import (
     DeploymentTimeoutError,
     InvalidRequestError,
     LimitExceededError,
+    MultiRegionError,
     NotFoundError,
     OrganizationNotReadyError,
     OrgConfigError,
@@ -67,6 +68,7 @@ if TYPE_CHECKING:
         RuleKind,
         Status,
     )
+    from orgconfig.multiregion import MultiRegionDeployment, MultiRegionResult, Regions
     from orgconfig.organization import Organization
     from orgconfig.regional import ConformancePacks, OrgConfigRules, Region
     from orgconfig.retries import BusyPolicy, CallRetryPolicy, PollingPolicy
@@ -96,6 +98,9 @@ _WHERE = {
         "orgconfig.models",
     ),
     "Organization": "orgconfig.organization",
+    **dict.fromkeys(
+        ("MultiRegionDeployment", "MultiRegionResult", "Regions"), "orgconfig.multiregion"
+    ),
     **dict.fromkeys(("ConformancePacks", "OrgConfigRules", "Region"), "orgconfig.regional"),
     **dict.fromkeys(("BusyPolicy", "CallRetryPolicy", "PollingPolicy"), "orgconfig.retries"),
     **dict.fromkeys(
@@ -128,6 +133,9 @@ __all__ = [
     "DeploymentTimeoutError",
     "InvalidRequestError",
     "LimitExceededError",
+    "MultiRegionDeployment",
+    "MultiRegionError",
+    "MultiRegionResult",
     "NotFoundError",
     "OrgConfigError",
     "OrgConfigRule",
@@ -137,6 +145,7 @@ __all__ = [
     "PollingPolicy",
     "ProgressCallback",
     "Region",
+    "Regions",
     "ResourceInUseError",
     "RuleKind",
     "ServerError",

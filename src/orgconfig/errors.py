@@ -24,6 +24,7 @@ The tree::
     └── DeploymentError                 a deployment that did not end well
         ├── DeploymentFailedError       ``.failures``: every failed member account
         ├── DeploymentSupersededError   a put deleted meanwhile, a resumed delete with none
+        ├── MultiRegionError            ``.result``: every region's result and error
         └── DeploymentTimeoutError      ``.last_result``: the progress seen before time ran out
 
 Every (service, AWS error code) maps to exactly one class through :func:`register` (services reuse
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
 
     from orgconfig.deployments import DeploymentResult
     from orgconfig.models import AccountStatus
+    from orgconfig.multiregion import MultiRegionResult
 
 __all__ = [
     "ANY_SERVICE",
@@ -66,6 +68,7 @@ __all__ = [
     "DeploymentTimeoutError",
     "InvalidRequestError",
     "LimitExceededError",
+    "MultiRegionError",
     "NotFoundError",
     "OrgConfigError",
     "OrganizationNotReadyError",
@@ -564,6 +567,19 @@ class DeploymentSupersededError(DeploymentError):
     ) -> None:
         super().__init__(message, name=name, kind=kind, region=region)
         self.status = status
+
+
+class MultiRegionError(DeploymentError):
+    """A deployment to several regions did not end well in at least one of them.
+
+    ``result`` is the whole :class:`~orgconfig.MultiRegionResult`: every region's result, and
+    the error of each region that has none. ``failed_regions`` lists the regions that failed.
+    """
+
+    def __init__(self, message: str, *, name: str, kind: str, result: MultiRegionResult) -> None:
+        super().__init__(message, name=name, kind=kind, region=None)
+        self.result = result
+        self.failed_regions: tuple[str, ...] = result.failed_regions
 
 
 class DeploymentTimeoutError(DeploymentError):
