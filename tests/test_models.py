@@ -11,10 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import botocore.session
 import pytest
+from botocore.model import StringShape
 
 from orgconfig import _checks
 from orgconfig._frozen import FrozenDict
+from orgconfig._warnings import UnknownNameWarning
 from orgconfig.errors import ValidationError
 from orgconfig.models import (
     FREQUENCIES,
@@ -62,6 +65,25 @@ Resources:
 ACCOUNT = "111122223333"
 LAMBDA_ARN = "arn:aws:lambda:us-east-1:111122223333:function:check-tags"
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+IDENTIFIER = "S3_BUCKET_VERSIONING_ENABLED"
+"""An AWS managed rule identifier (of orgconfig's list)."""
+GUARD_POLICY = "rule x { a exists }"
+"""A Guard policy that parses."""
+
+
+def _resource_types() -> frozenset[str]:
+    shape = botocore.session.get_session().get_service_model("config").shape_for("ResourceType")
+    assert isinstance(shape, StringShape)
+    return frozenset(shape.enum)
+
+
+RESOURCE_TYPES = _resource_types()
+"""The resource types of botocore's AWS Config model (its ResourceType enum)."""
+
+
+def guard_policy(length: int) -> str:
+    """A Guard policy that parses, ``length`` characters long: a comment, then a rule."""
+    return "#" * (length - len(GUARD_POLICY) - 1) + "\n" + GUARD_POLICY
 
 
 @pytest.fixture(scope="module")
@@ -683,7 +705,7 @@ class TestOrgConfigRuleKinds:
 
     def test_kind_from_text(self) -> None:
         """The raw constructor takes the kind as text too."""
-        r = OrgConfigRule(name="r", kind="managed", identifier="X")
+        r = OrgConfigRule(name="r", kind="managed", identifier=IDENTIFIER)
         assert r.kind is RuleKind.MANAGED
         assert str(r.kind) == "managed"
 
@@ -756,7 +778,8 @@ class TestOrgConfigRuleFields:
 
     def test_identifier_limits(self) -> None:
         """A managed rule identifier is 1 to 256 characters."""
-        assert managed(identifier="I" * 256).identifier == "I" * 256
+        with pytest.warns(UnknownNameWarning):  # no AWS identifier is that long
+            assert managed(identifier="I" * 256).identifier == "I" * 256
         with invalid("identifier", "257 characters", "limit is 256"):
             managed(identifier="I" * 257)
         with invalid("identifier", "must not be empty"):
@@ -778,10 +801,13 @@ class TestOrgConfigRuleFields:
 
     def test_resource_types_limits(self) -> None:
         """A hundred resource types of up to 256 characters are accepted; 101 are not."""
-        types = [f"AWS::S::T{i}" for i in range(99)] + ["T" * 256]
-        assert len(managed(resource_types=types).resource_types) == 100
+        known = sorted(RESOURCE_TYPES)[:101]
+        longest = "AWS::S3::" + "T" * (256 - len("AWS::S3::"))  # well shaped, so only a warning
+        types = [*known[:99], longest]
+        with pytest.warns(UnknownNameWarning):  # no AWS resource type is that long
+            assert len(managed(resource_types=types).resource_types) == 100
         with invalid("resource_types", "101 resource types given", "at most 100"):
-            managed(resource_types=[f"AWS::S::T{i}" for i in range(101)])
+            managed(resource_types=known)
 
     def test_resource_type_item_limits(self) -> None:
         """Each resource type is 1 to 256 characters, named by its index."""
@@ -977,11 +1003,12 @@ class TestLambdaRule:
 
 class TestGuardRule:
     def test_policy_text_limits(self) -> None:
-        """A policy of 10,000 characters is accepted, 10,001 is not; empty is allowed."""
-        assert len(custom_policy(policy_text="p" * 10_000).policy_text or "") == 10_000
-        assert custom_policy(policy_text="").policy_text == ""
+        """A policy of 10,000 characters is accepted, 10,001 is not; empty is refused."""
+        assert len(custom_policy(policy_text=guard_policy(10_000)).policy_text or "") == 10_000
+        with invalid("policy_text", "must not be empty"):
+            custom_policy(policy_text="")
         with invalid("policy_text", "10,001 characters", "limit is 10,000"):
-            custom_policy(policy_text="p" * 10_001)
+            custom_policy(policy_text=guard_policy(10_001))
 
     @pytest.mark.parametrize("runtime", ["guard-3.x.x", "guard-2.0.0", "lambda"])
     def test_runtime_pattern(self, runtime: str) -> None:
@@ -1027,9 +1054,9 @@ class TestGuardRule:
     def test_from_file(self, tmp_path: Path) -> None:
         """The policy is read from a UTF-8 .guard file, options passed through."""
         path = tmp_path / "pitr.guard"
-        path.write_text("rule pitr { é == 1 }\n", encoding="utf-8")
+        path.write_text('rule pitr { x == "é" }\n', encoding="utf-8")
         r = OrgConfigRule.custom_policy_from_file("pitr", path, description="d", tags={"k": "v"})
-        assert r.policy_text == "rule pitr { é == 1 }\n"
+        assert r.policy_text == 'rule pitr { x == "é" }\n'
         assert (r.description, r.tags) == ("d", {"k": "v"})
         assert r == OrgConfigRule.custom_policy_from_file(
             "pitr", str(path), description="d", tags={"k": "v"}
@@ -1288,10 +1315,10 @@ def test_account_lists_compare_as_sets() -> None:
     """Excluded and debug-log accounts in another order are the same rule (and hash alike)."""
     a, b = "111111111111", "222222222222"
     one = OrgConfigRule.custom_policy(
-        "r", "rule x {}", excluded_accounts=[a, b], debug_log_accounts=[b, a]
+        "r", GUARD_POLICY, excluded_accounts=[a, b], debug_log_accounts=[b, a]
     )
     two = OrgConfigRule.custom_policy(
-        "r", "rule x {}", excluded_accounts=[b, a], debug_log_accounts=[a, b]
+        "r", GUARD_POLICY, excluded_accounts=[b, a], debug_log_accounts=[a, b]
     )
     assert one == two
     assert hash(one) == hash(two)
@@ -1301,10 +1328,12 @@ def test_account_lists_compare_as_sets() -> None:
 def test_scope_is_resources_or_a_tag_not_both() -> None:
     """A tag scope with resource types is refused, naming tag_key; each alone is fine."""
     with pytest.raises(ValidationError, match=r"either resources .* or a tag") as info:
-        OrgConfigRule.managed("r", "X", resource_types=["AWS::S3::Bucket"], tag_key="env")
+        OrgConfigRule.managed("r", IDENTIFIER, resource_types=["AWS::S3::Bucket"], tag_key="env")
     assert info.value.field == "tag_key"
-    assert OrgConfigRule.managed("r", "X", resource_types=["AWS::S3::Bucket"]).tag_key is None
-    assert OrgConfigRule.managed("r", "X", tag_key="env", tag_value="prod").tag_key == "env"
+    assert (
+        OrgConfigRule.managed("r", IDENTIFIER, resource_types=["AWS::S3::Bucket"]).tag_key is None
+    )
+    assert OrgConfigRule.managed("r", IDENTIFIER, tag_key="env", tag_value="prod").tag_key == "env"
 
 
 def test_models_pickle_copy_and_serialise(template: Template) -> None:
@@ -1316,7 +1345,9 @@ def test_models_pickle_copy_and_serialise(template: Template) -> None:
     pack = ConformancePack(
         "p", template, parameters=dict.fromkeys(template.required_parameters, "v"), tags={"k": "v"}
     )
-    rule = OrgConfigRule.managed("r", "X", input_parameters={"a": [1, {"b": 2}]}, tags={"t": "1"})
+    rule = OrgConfigRule.managed(
+        "r", IDENTIFIER, input_parameters={"a": [1, {"b": 2}]}, tags={"t": "1"}
+    )
     for obj in (pack, rule, template):
         assert pickle.loads(pickle.dumps(obj)) == obj
         assert copy.deepcopy(obj) == obj
@@ -1344,7 +1375,7 @@ def test_huge_inputs_are_refused_before_conversion() -> None:
     with invalid("parameters", "1,000,000 parameters given; at most 330"):
         ConformancePackInfo("p", "arn:aws:config:us-east-1:111122223333:x", parameters=many)
     with invalid("input_parameters", "too many values to fit in 2,048 characters"):
-        OrgConfigRule.managed("r", "X", input_parameters=many)
+        OrgConfigRule.managed("r", IDENTIFIER, input_parameters=many)
     took = time.perf_counter() - start
     deep: dict[str, object] = {}
     node = deep
@@ -1352,7 +1383,7 @@ def test_huge_inputs_are_refused_before_conversion() -> None:
         node["a"] = {}
         node = node["a"]  # type: ignore[assignment]  # building a deep dict
     with invalid("input_parameters", "nested deeper than 64 levels"):
-        OrgConfigRule.managed("r", "X", input_parameters=deep)
+        OrgConfigRule.managed("r", IDENTIFIER, input_parameters=deep)
     print(f"\nrefusing two million-entry inputs took {took:.3f}s")
 
 
@@ -1361,7 +1392,7 @@ def test_rule_repr_shows_only_what_is_set() -> None:
     assert repr(OrgConfigRule.managed("s3", "S3_BUCKET_VERSIONING_ENABLED", tags={"a": "b"})) == (
         "OrgConfigRule.managed('s3', identifier='S3_BUCKET_VERSIONING_ENABLED', tags={'a': 'b'})"
     )
-    guard = OrgConfigRule.custom_policy("g", "x" * 10_000, trigger_types=())
+    guard = OrgConfigRule.custom_policy("g", guard_policy(10_000), trigger_types=())
     assert repr(guard) == (
         "OrgConfigRule.custom_policy('g', policy_text=<10,000 characters>, "
         "policy_runtime='guard-2.x.x')"
@@ -1451,7 +1482,7 @@ class TestHugeAndHostileValues:
     def test_a_huge_integer_input(self) -> None:
         """An input parameter integer too long for the JSON limit is refused."""
         with invalid("input_parameters['n']", "cannot fit"):
-            OrgConfigRule.managed("r", "X", input_parameters={"n": 10**5000})
+            OrgConfigRule.managed("r", IDENTIFIER, input_parameters={"n": 10**5000})
 
     def test_a_huge_string_is_cut_in_messages(self, template: Template) -> None:
         """A 10 MB name gives a short message."""

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pytest
 
-from orgconfig import BusyPolicy, Organization, OrgConfigRule, RuleKind, Status, Template
+from orgconfig import (
+    BusyPolicy,
+    Organization,
+    OrgConfigRule,
+    RuleKind,
+    Status,
+    Template,
+    UnknownNameWarning,
+)
 from orgconfig import errors as e
 from orgconfig.testing import Quotas, Sandbox, sandbox
 from tests.conftest import POLLING, corpus_dir
@@ -204,7 +213,11 @@ def test_guard_rules_from_the_corpus_deploy_and_read_back(org: Organization) -> 
         for trule in template.rules:
             if trule.owner != "CUSTOM_POLICY":
                 continue
-            rule = OrgConfigRule.from_template_rule(trule)
+            with warnings.catch_warnings(record=True) as seen:
+                warnings.simplefilter("always")
+                rule = OrgConfigRule.from_template_rule(trule)
+            # Historical templates name resource types botocore no longer lists: a warning each.
+            assert all(issubclass(w.category, UnknownNameWarning) for w in seen)
             assert rule.kind is RuleKind.CUSTOM_POLICY
             assert rule.policy_text
             org.rules.put(rule).wait()
@@ -229,3 +242,36 @@ def test_a_rule_the_model_refuses_is_named_when_read(org: Organization, sb: Sand
         org.rules.get("odd-guard")
     assert info.value.field == "max_frequency"
     assert list(org.rules.names()) == ["odd-guard"]
+
+
+# -- checks that catch what AWS rejects later (issue 9) ------------------------------------------
+
+
+def test_the_four_late_failures_are_caught_before_any_call(sb: Sandbox, org: Organization) -> None:
+    """A misspelt identifier warns; S3::Bucket, empty and broken Guard policies raise: no call."""
+    from orgconfig import guard
+    from orgconfig._warnings import UnknownNameWarning
+
+    with pytest.warns(UnknownNameWarning, match="S3_BUCKET_VERSIONING_ENABLED") as seen:
+        misspelt = OrgConfigRule.managed("misspelt", "S3_BUCKET_VERSIONING_ENABLE")
+    assert [w.message.field for w in seen if isinstance(w.message, UnknownNameWarning)] == [
+        "identifier"
+    ]
+    with pytest.raises(e.ValidationError) as caught:
+        managed(resource_types=["S3::Bucket"])
+    assert caught.value.field == "resource_types[0]"
+    with pytest.raises(e.ValidationError) as caught:
+        OrgConfigRule.custom_policy("empty", "")
+    assert caught.value.field == "policy_text"
+    if guard.available():
+        with pytest.raises(guard.GuardSyntaxError) as syntax:
+            OrgConfigRule.custom_policy("broken", "this is not guard {{{")
+        assert (syntax.value.field, syntax.value.line, syntax.value.column) == (
+            "policy_text",
+            1,
+            1,
+        )
+    assert sum(sb.api_calls.values()) == 0
+    # AWS refuses an unknown identifier at the put; so does the sandbox.
+    with pytest.raises(e.InvalidRequestError):
+        org.rules.put(misspelt)

@@ -180,7 +180,10 @@ def test_get_masks_what_is_known_secret(org: Organization, secret_template: Temp
     assert PASSWORD not in repr(info)
     assert API_KEY not in repr(list(org.conformance_packs.list()))
     rule = OrgConfigRule.managed(
-        "with-key", "X", input_parameters={"apiKey": API_KEY}, sensitive_inputs=["apiKey"]
+        "with-key",
+        "S3_BUCKET_VERSIONING_ENABLED",
+        input_parameters={"apiKey": API_KEY},
+        sensitive_inputs=["apiKey"],
     )
     org.rules.put(rule).wait()
     back = org.rules.get("with-key")
@@ -197,7 +200,10 @@ def test_botocore_debug_records_of_a_put_hide_the_secrets(
     org = Organization.connect(sb.session, "us-east-1")
     pack = _pack(secret_template, sensitive=["Token"])
     rule = OrgConfigRule.managed(
-        "with-key", "X", input_parameters={"apiKey": API_KEY}, sensitive_inputs=["apiKey"]
+        "with-key",
+        "S3_BUCKET_VERSIONING_ENABLED",
+        input_parameters={"apiKey": API_KEY},
+        sensitive_inputs=["apiKey"],
     )
     with caplog.at_level(logging.DEBUG):
         org.conformance_packs.put(pack).wait()
@@ -233,7 +239,9 @@ def test_the_filter_on_a_handler_redacts(secret_template: Template) -> None:
 def test_the_registry_does_not_keep_models_alive(secret_template: Template) -> None:
     """A model's secret values are forgotten once the model is garbage collected."""
     value = "a-secret-only-this-test-knows"
-    rule = OrgConfigRule.managed("n", "X", input_parameters={"k": value}, sensitive_inputs=["k"])
+    rule = OrgConfigRule.managed(
+        "n", "S3_BUCKET_VERSIONING_ENABLED", input_parameters={"k": value}, sensitive_inputs=["k"]
+    )
     assert redaction.redact(f"x {value} y") == f"x {redaction.MASK} y"
     del rule
     gc.collect()

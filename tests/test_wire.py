@@ -10,11 +10,12 @@ from typing import Any, cast
 
 import botocore.session
 import pytest
-from botocore.model import OperationModel, Shape
+from botocore.model import OperationModel, Shape, StringShape
 from botocore.validate import ParamValidator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from orgconfig import _catalog
 from orgconfig import _wire as convert
 from orgconfig.errors import ValidationError
 from orgconfig.models import (
@@ -124,6 +125,32 @@ lambda_arns = st.builds(
 statuses = st.sampled_from([s for s in Status if s is not Status.UNKNOWN])
 
 
+def _resource_types() -> list[str]:
+    shape = config_model("PutOrganizationConfigRule").service_model.shape_for("ResourceType")
+    assert isinstance(shape, StringShape)
+    return sorted(shape.enum)
+
+
+#: Resource types of botocore's AWS Config model (its ResourceType enum).
+resource_types = st.sampled_from(_resource_types())
+#: AWS managed rule identifiers of orgconfig's shipped list.
+managed_identifiers = st.sampled_from(sorted(_catalog.managed_rule_identifiers()))
+#: One line of a Guard comment: any text but a line break.
+_comment_lines = st.text(st.characters(codec="utf-8", exclude_characters="\r\n"), max_size=40)
+#: The text of a Guard string literal: anything but its quote, a backslash or a line break.
+_guard_strings = st.text(st.characters(codec="utf-8", exclude_characters='"\\\r\n'), max_size=30)
+
+
+@st.composite
+def guard_policies(draw: st.DrawFn) -> str:
+    """Guard policies that parse, with any text in their comments and strings."""
+    lines = ["#" + line for line in draw(st.lists(_comment_lines, max_size=3))]
+    name = draw(st.from_regex(r"r_[A-Za-z0-9_]{0,20}", fullmatch=True))
+    value = draw(_guard_strings)
+    lines.append(f'rule {name} {{ configuration.x == "{value}" }}')
+    return "\n".join(lines)
+
+
 @st.composite
 def pack_infos(draw: st.DrawFn) -> ConformancePackInfo:
     """Valid ConformancePackInfo values."""
@@ -171,7 +198,11 @@ def account_statuses(draw: st.DrawFn) -> AccountStatus:
 def scopes(draw: st.DrawFn) -> dict[str, Any]:
     """The optional fields every rule kind shares, in valid combinations."""
     resource_id = draw(st.none() | some_text)
-    types = draw(st.lists(some_text, max_size=3)) if resource_id is None else [draw(some_text)]
+    types = (
+        draw(st.lists(resource_types, max_size=3))
+        if resource_id is None
+        else [draw(resource_types)]
+    )
     # A scope is resources or a tag, not both.
     tag_key = draw(st.none() | some_text) if not types and resource_id is None else None
     return {
@@ -194,7 +225,8 @@ def rules(draw: st.DrawFn) -> OrgConfigRule:
     kind = draw(st.sampled_from(RuleKind))
     if kind is RuleKind.MANAGED:
         frequency = draw(st.none() | st.sampled_from(FREQUENCIES))
-        return OrgConfigRule.managed(name, draw(some_text), max_frequency=frequency, **common)
+        identifier = draw(managed_identifiers)
+        return OrgConfigRule.managed(name, identifier, max_frequency=frequency, **common)
     if kind is RuleKind.CUSTOM_LAMBDA:
         triggers = draw(
             st.lists(st.sampled_from(TRIGGER_TYPES), min_size=1, max_size=3, unique=True)
@@ -209,7 +241,7 @@ def rules(draw: st.DrawFn) -> OrgConfigRule:
         )
     return OrgConfigRule.custom_policy(
         name,
-        draw(st.text(max_size=200)),
+        draw(guard_policies()),
         trigger_types=draw(st.lists(st.sampled_from(TRIGGER_TYPES[:2]), max_size=2, unique=True)),
         debug_log_accounts=draw(st.lists(account_ids, unique=True, max_size=3)),
         **common,
@@ -428,14 +460,14 @@ class TestRules:
 
     def test_guard_request(self) -> None:
         """A Guard rule's fields, policy included, go into OrganizationCustomPolicyRuleMetadata."""
-        rule = OrgConfigRule.custom_policy("g", "rule x {}", debug_log_accounts=[ACCOUNT])
+        rule = OrgConfigRule.custom_policy("g", "rule x { a exists }", debug_log_accounts=[ACCOUNT])
         assert convert.put_config_rule_request(rule) == {
             "OrganizationConfigRuleName": "g",
             "ExcludedAccounts": [],
             "Tags": [],
             "OrganizationCustomPolicyRuleMetadata": {
                 "PolicyRuntime": "guard-2.x.x",
-                "PolicyText": "rule x {}",
+                "PolicyText": "rule x { a exists }",
                 "OrganizationConfigRuleTriggerTypes": list(TRIGGER_TYPES[:2]),
                 "DebugLogDeliveryAccounts": [ACCOUNT],
                 "ResourceTypesScope": [],

@@ -13,16 +13,20 @@ from typing import Any, cast
 
 import attrs
 
+from orgconfig import _catalog, guard, redaction
 from orgconfig import _checks as checks
 from orgconfig import _limits as limits
-from orgconfig import redaction
 from orgconfig._checks import JsonValue
 from orgconfig._limits import TriggerType
+from orgconfig._warnings import GuardNotCheckedWarning, warn
 
 __all__ = [
     "POLICY_FILE_MAX_BYTES",
     "RULE_NAME",
     "check_input_parameters",
+    "check_names",
+    "check_policy_text",
+    "check_triggers",
     "debug_log_accounts",
     "excluded_accounts",
     "input_parameters",
@@ -30,6 +34,7 @@ __all__ = [
     "policy_repr",
     "read_policy",
     "resource_types",
+    "resource_types_check",
     "secret_arguments",
     "sensitive_inputs",
     "tags",
@@ -66,6 +71,79 @@ def debug_log_accounts(value: Iterable[str]) -> tuple[str, ...]:
 def resource_types(value: Iterable[str]) -> tuple[str, ...]:
     """The ``resource_types`` of a rule's scope, as a tuple."""
     return checks.tuple_of(value, "resource_types")
+
+
+resource_types_check = (
+    *checks.text(1, limits.RESOURCE_TYPE_MAX),
+    _catalog.resource_type_shape,
+)
+"""The checks of one resource type of a rule's scope: a string, ``AWS::Service::Type`` shaped."""
+
+
+def check_names(identifier: str | None, types: Iterable[str]) -> None:
+    """Warn (:class:`~orgconfig.UnknownNameWarning`) for names AWS may not know.
+
+    ``identifier`` is a managed rule's (None for other kinds); ``types`` the scope's.
+    """
+    if identifier is not None:
+        _catalog.warn_unknown_identifier(identifier)
+    _catalog.warn_unknown_resource_types(types)
+
+
+_GUARD_NOTED: set[str] = set()
+
+
+def check_policy_text(text: str) -> None:
+    """A Guard policy: never blank; parsed by Guard when the ``guard`` extra is installed.
+
+    Without the extra, one :class:`~orgconfig.GuardNotCheckedWarning` per process says that
+    policies are not parsed locally.
+    """
+    if not text.strip():
+        raise checks.fail(
+            "policy_text",
+            "a Guard policy must not be empty (AWS Config cannot evaluate a rule without one)",
+        )
+    if not guard.check_policy(text) and not _GUARD_NOTED:
+        _GUARD_NOTED.add("noted")
+        warn(
+            GuardNotCheckedWarning(
+                f"Guard policies are not parsed locally, so a syntax error shows only when AWS "
+                f"Config evaluates the rule; install {guard.EXTRA} to check them here"
+            )
+        )
+
+
+def check_triggers(kind: str, triggers: tuple[str, ...], frequency: str | None) -> None:
+    """Lambda rules need triggers (ScheduledNotification for a frequency); Guard: no period."""
+    scheduled = limits.SCHEDULED_TRIGGER
+    if kind == "custom_lambda":
+        if not triggers:
+            raise checks.fail(
+                "trigger_types",
+                f"a custom_lambda rule needs 1 to 3 trigger types "
+                f"({', '.join(limits.TRIGGER_TYPES)})",
+            )
+        if frequency is not None and scheduled not in triggers:
+            raise checks.fail(
+                "max_frequency",
+                f"{frequency!r} needs {scheduled} among the trigger types "
+                f"(they are: {', '.join(triggers)})",
+            )
+    elif kind == "custom_policy":
+        if scheduled in triggers:
+            i = triggers.index(scheduled)
+            raise checks.fail(
+                f"trigger_types[{i}]",
+                f"Guard (custom_policy) rules are change-triggered; {scheduled} is not "
+                f"allowed (use {' or '.join(limits.POLICY_TRIGGER_TYPES)})",
+            )
+        if frequency is not None:
+            raise checks.fail(
+                "max_frequency",
+                f"Guard (custom_policy) rules are change-triggered and take no execution "
+                f"frequency; got {frequency!r}",
+            )
 
 
 def trigger_types(value: Iterable[str]) -> tuple[TriggerType, ...]:

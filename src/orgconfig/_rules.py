@@ -13,11 +13,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from os import PathLike
+from typing import Any
 
 import attrs
 
 from orgconfig import _checks as checks
-from orgconfig import _fields, redaction
+from orgconfig import _fields, guard, redaction
 from orgconfig import _limits as limits
 from orgconfig._checks import JsonValue, ParameterValue
 from orgconfig._limits import (
@@ -27,6 +28,7 @@ from orgconfig._limits import (
     Frequency,
     TriggerType,
 )
+from orgconfig.guard import GuardEvaluation
 from orgconfig.templates import Template, TemplateRule
 from orgconfig.templates._resolve import rule_fields
 
@@ -180,7 +182,7 @@ class OrgConfigRule:
         default=(),
         converter=_fields.resource_types,
         validator=checks.items(
-            *checks.text(1, limits.RESOURCE_TYPE_MAX),
+            *_fields.resource_types_check,
             limit=limits.RESOURCE_TYPES_MAX,
             noun="resource type",
             unique=False,
@@ -237,7 +239,9 @@ class OrgConfigRule:
     def __attrs_post_init__(self) -> None:
         self._check_sensitive_inputs()
         self._check_kind_fields()
-        self._check_triggers()
+        _fields.check_triggers(self.kind, self.trigger_types, self.max_frequency)
+        if self.policy_text is not None:
+            _fields.check_policy_text(self.policy_text)
         if self.resource_id is not None and len(self.resource_types) != 1:
             raise checks.fail(
                 "resource_id",
@@ -252,6 +256,7 @@ class OrgConfigRule:
                 "a scope is either resources (resource_types, resource_id) or a tag "
                 "(tag_key, tag_value), not both",
             )
+        _fields.check_names(self.identifier, self.resource_types)
 
     def _check_sensitive_inputs(self) -> None:
         """Each name marked sensitive is an input; their values are registered as secrets."""
@@ -283,35 +288,35 @@ class OrgConfigRule:
                     field, f"only {allowed} rules take {field}; this is a {kind} rule"
                 )
 
-    def _check_triggers(self) -> None:
-        """Lambda rules need triggers (ScheduledNotification for a frequency); Guard: no period."""
-        scheduled = limits.SCHEDULED_TRIGGER
-        if self.kind is RuleKind.CUSTOM_LAMBDA:
-            if not self.trigger_types:
-                raise checks.fail(
-                    "trigger_types",
-                    f"a custom_lambda rule needs 1 to 3 trigger types ({', '.join(TRIGGER_TYPES)})",
-                )
-            if self.max_frequency is not None and scheduled not in self.trigger_types:
-                raise checks.fail(
-                    "max_frequency",
-                    f"{self.max_frequency!r} needs {scheduled} among the trigger types "
-                    f"(they are: {', '.join(self.trigger_types)})",
-                )
-        elif self.kind is RuleKind.CUSTOM_POLICY:
-            if scheduled in self.trigger_types:
-                i = self.trigger_types.index(scheduled)
-                raise checks.fail(
-                    f"trigger_types[{i}]",
-                    f"Guard (custom_policy) rules are change-triggered; {scheduled} is not "
-                    f"allowed (use {' or '.join(limits.POLICY_TRIGGER_TYPES)})",
-                )
-            if self.max_frequency is not None:
-                raise checks.fail(
-                    "max_frequency",
-                    f"Guard (custom_policy) rules are change-triggered and take no execution "
-                    f"frequency; got {self.max_frequency!r}",
-                )
+    def evaluate(self, configuration_item: Mapping[str, Any]) -> GuardEvaluation:
+        """Run this Guard rule against one configuration item locally, as AWS Config would.
+
+        An item outside the rule's ``resource_types`` is ``NOT_APPLICABLE``, as AWS Config
+        never evaluates it; otherwise the policy decides (see :func:`orgconfig.guard.evaluate`
+        for the item's form). Raises :class:`~orgconfig.guard.GuardUnavailableError` without
+        the ``orgconfig[guard]`` extra, and :class:`~orgconfig.errors.ValidationError` (field
+        ``kind``) for a rule that is not a Guard rule.
+
+        Example::
+
+            result = rule.evaluate({"resourceType": "AWS::S3::Bucket", "configuration": {}})
+            assert not result.compliant, result.reasons
+        """
+        if self.policy_text is None:
+            raise checks.fail(
+                "kind",
+                f"only custom_policy (Guard) rules can be evaluated "
+                f"locally; this is a {self.kind} rule",
+            )
+        kind = (
+            configuration_item.get("resourceType")
+            if isinstance(configuration_item, Mapping)
+            else None
+        )
+        if self.resource_types and isinstance(kind, str) and kind not in self.resource_types:
+            guard.evaluate(self.policy_text, {})  # the extra and the policy are still checked
+            return GuardEvaluation(compliance="NOT_APPLICABLE")
+        return guard.evaluate(self.policy_text, configuration_item)
 
     @property
     def input_parameters_json(self) -> str | None:

@@ -1087,3 +1087,97 @@ def test_the_backend_answers_the_eleven_operations_and_tagging() -> None:
     tagging = {"ListTagsForResource", "TagResource", "UntagResource"}
     assert len(OPERATIONS) == 11
     assert backend.operations == OPERATIONS | tagging
+
+
+# -- rule contents: managed identifiers and Guard syntax (issue 9) -------------------------------
+
+
+def test_an_unknown_rule_identifier_is_refused_at_the_put(org_sandbox: Sandbox) -> None:
+    """A put naming a misspelt identifier answers InvalidParameterValueException."""
+    config = org_sandbox.client("config")
+    with pytest.raises(ClientError) as caught:
+        config.put_organization_config_rule(
+            OrganizationConfigRuleName="misspelt",
+            OrganizationManagedRuleMetadata={"RuleIdentifier": "S3_BUCKET_VERSIONING_ENABLE"},
+        )
+    code, message = error_of(caught)
+    assert code == "InvalidParameterValueException"
+    assert "S3_BUCKET_VERSIONING_ENABLE" in message
+    assert config.describe_organization_config_rules()["OrganizationConfigRules"] == []
+
+
+def test_an_identifier_added_to_the_service_is_accepted(org_sandbox: Sandbox) -> None:
+    """Identifiers the test adds to extra_managed_rules are known (AWS's list grows)."""
+    config = org_sandbox.client("config")
+    org_sandbox._backend.extra_managed_rules.add("BRAND_NEW_RULE")  # no public switch yet
+    config.put_organization_config_rule(
+        OrganizationConfigRuleName="new",
+        OrganizationManagedRuleMetadata={"RuleIdentifier": "BRAND_NEW_RULE"},
+    )
+
+
+@pytest.mark.org_sandbox(deploy_jitter=0.0)
+def test_an_unknown_identifier_in_a_pack_fails_in_each_member(org_sandbox: Sandbox) -> None:
+    """A pack naming an unknown identifier is accepted, then fails in every member account."""
+    config = org_sandbox.client("config")
+    put_pack(config, TemplateBody=TEMPLATE.replace("ENABLED", "ENABLE"))
+    org_sandbox.clock.advance(66)
+    assert pack_status(config)["Status"] == "CREATE_FAILED"
+    rows = pack_accounts(config)
+    assert list(rows) == everyone(org_sandbox)
+    assert {row["Status"] for row in rows.values()} == {"CREATE_FAILED"}
+    assert {row["ErrorCode"] for row in rows.values()} == {"InvalidParameterValueException"}
+    assert all("S3_BUCKET_VERSIONING_ENABLE " in row["ErrorMessage"] for row in rows.values())
+
+
+@pytest.mark.parametrize("policy", ["", "  \n"])
+def test_an_empty_guard_policy_is_refused(org_sandbox: Sandbox, policy: str) -> None:
+    """An empty or blank PolicyText is refused at the put, with or without the guard extra."""
+    config = org_sandbox.client("config")
+    with pytest.raises(ClientError) as caught:
+        config.put_organization_config_rule(
+            OrganizationConfigRuleName="guard",
+            OrganizationCustomPolicyRuleMetadata={
+                "PolicyRuntime": "guard-2.x.x",
+                "PolicyText": policy,
+            },
+        )
+    assert error_of(caught)[0] == "InvalidParameterValueException"
+
+
+def test_a_guard_policy_that_does_not_parse_is_refused(org_sandbox: Sandbox) -> None:
+    """With the guard extra, a PolicyText Guard cannot parse is refused at the put."""
+    from orgconfig import guard
+
+    if not guard.available():
+        pytest.skip("the guard extra is not installed")
+    config = org_sandbox.client("config")
+    metadata: Any = {"PolicyRuntime": "guard-2.x.x", "PolicyText": "this is not guard {{{"}
+    with pytest.raises(ClientError) as caught:
+        config.put_organization_config_rule(
+            OrganizationConfigRuleName="guard", OrganizationCustomPolicyRuleMetadata=metadata
+        )
+    assert error_of(caught)[0] == "InvalidParameterValueException"
+    metadata["PolicyText"] = GUARD_POLICY
+    config.put_organization_config_rule(
+        OrganizationConfigRuleName="guard", OrganizationCustomPolicyRuleMetadata=metadata
+    )
+
+
+def test_without_guard_a_broken_policy_is_accepted(
+    org_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the guard extra the sandbox cannot parse, so only empty policies are refused."""
+    import sys
+
+    from orgconfig import guard
+
+    monkeypatch.setitem(sys.modules, guard.BINDING, None)
+    config = org_sandbox.client("config")
+    config.put_organization_config_rule(
+        OrganizationConfigRuleName="guard",
+        OrganizationCustomPolicyRuleMetadata={
+            "PolicyRuntime": "guard-2.x.x",
+            "PolicyText": "this is not guard {{{",
+        },
+    )

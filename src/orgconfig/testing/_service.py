@@ -14,7 +14,9 @@ What it models, and where each behaviour comes from, is the fidelity record of
 delegated-administrator quirk, accounts joining and leaving, deletes that show
 ``DELETE_SUCCESSFUL`` for ``delete_retention`` seconds, read-after-write lag (``read_lag``:
 reads show the state before a put), pages whose tokens expire, and S3 permissions on templates and
-delivery buckets.
+delivery buckets. Rule contents (managed rule identifiers, Guard syntax) are checked as
+:mod:`._known` describes: unknown identifiers refused at a rule's put and failing in each member
+for a pack (reported by users), bad Guard refused at the put (modelled).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any, Literal
 
 import attrs
 
+from orgconfig.testing import _messages as words
 from orgconfig.testing._constraints import TAG_OPERATIONS
 from orgconfig.testing._errors import ServiceError
 from orgconfig.testing._kinds import (
@@ -40,6 +43,13 @@ from orgconfig.testing._kinds import (
     Quotas,
     World,
     parse_arn,
+)
+from orgconfig.testing._known import (
+    UNKNOWN_IDENTIFIERS,
+    check_policy,
+    check_rule_identifier,
+    member_check,
+    unknown_identifiers,
 )
 from orgconfig.testing._paging import DEFAULT_NEXT_TOKEN_TTL, with_token
 from orgconfig.testing._paging import page as page_of
@@ -64,28 +74,6 @@ DEFAULT_DELETE_RETENTION = 300.0
 """Seconds a deleted pack or rule shows ``DELETE_SUCCESSFUL`` before its name disappears."""
 
 _SUFFIX_ALPHABET = string.ascii_lowercase + string.digits
-
-# -- messages ------------------------------------------------------------------------------------
-
-_NOT_IN_ORG = "This action can only be made by accounts in an AWS Organization"
-_NO_ORG_ON_PUT = (
-    "Organization is not available. This action can only be made by accounts in an AWS "
-    "Organization."
-)
-_NOT_ADMIN = (
-    "This action can only be performed if you are a registered delegated administrator for AWS "
-    "Config with permissions to call ListDelegatedAdministrators API."
-)
-_NOT_ALL_FEATURES = (
-    "Config resource cannot be created because your organization does not have all features "
-    "enabled."
-)
-_IN_USE = {
-    "pack": (
-        "The organization conformance pack {name} is being {doing}. Try your request again later."
-    ),
-    "rule": "The organization Config rule {name} is being {doing}. Try your request again later.",
-}
 
 
 class Service:
@@ -123,6 +111,8 @@ class Service:
         self.delegated_admin_quirk = delegated_admin_quirk
         self.read_lag = float(read_lag)
         self.next_token_ttl = next_token_ttl
+        self.extra_managed_rules: set[str] = set()
+        """Managed rule identifiers known besides orgconfig's list (see :mod:`._known`)."""
         self.deployments_started: collections.Counter[tuple[str, str, str]] = collections.Counter()
         self.timeline = Timeline(
             seed=seed,
@@ -255,14 +245,14 @@ class Service:
         org = self.world.organization_of(account_id)
         if org is None:
             if put:
-                raise ServiceError("NoAvailableOrganizationException", _NO_ORG_ON_PUT)
-            raise ServiceError("OrganizationAccessDeniedException", _NOT_IN_ORG)
+                raise ServiceError("NoAvailableOrganizationException", words.NO_ORG_ON_PUT)
+            raise ServiceError("OrganizationAccessDeniedException", words.NOT_IN_ORG)
         if account_id != org.management_account_id and account_id not in (
             self.world.delegated_admins(org)
         ):
-            raise ServiceError("OrganizationAccessDeniedException", _NOT_ADMIN)
+            raise ServiceError("OrganizationAccessDeniedException", words.NOT_ADMIN)
         if put and org.feature_set != "ALL":
-            raise ServiceError("OrganizationAllFeaturesNotEnabledException", _NOT_ALL_FEATURES)
+            raise ServiceError("OrganizationAllFeaturesNotEnabledException", words.NOT_ALL_FEATURES)
         return Caller(account_id, region, org)
 
     # -- state helpers ---------------------------------------------------------------------------
@@ -313,7 +303,7 @@ class Service:
             doing = {"CREATE": "created", "UPDATE": "updated", "DELETE": "deleted"}
             raise ServiceError(
                 "ResourceInUseException",
-                _IN_USE[kind.key].format(name=resource.name, doing=doing[resource.run.action]),
+                words.IN_USE[kind.key].format(name=resource.name, doing=doing[resource.run.action]),
             )
 
     def _check_quota(self, caller: Caller, kind: Kind, name: str) -> None:
@@ -329,7 +319,8 @@ class Service:
     def _delivery(self, org: OrgView, kind: Kind, spec: Mapping[str, Any]) -> Check | None:
         bucket = spec.get("DeliveryS3Bucket") if kind is PACK else None
         prefix = spec.get("DeliveryS3KeyPrefix")
-        return self.world.delivery_check(org, bucket, prefix) if bucket else None
+        delivery = self.world.delivery_check(org, bucket, prefix) if bucket else None
+        return member_check(spec, delivery)
 
     def _start_run(
         self,
@@ -442,9 +433,9 @@ class Service:
             item["ParameterName"]: item["ParameterValue"]
             for item in p.get("ConformancePackInputParameters", [])
         }
-        check_template(
+        rules = check_template(
             template, source=uri, supplied=supplied, rules_limit=self.quotas.rules_per_pack
-        )
+        ).rules
         excluded = frozenset(p.get("ExcludedAccounts", []))
         spec: dict[str, Any] = {
             "DeliveryS3Bucket": p.get("DeliveryS3Bucket"),
@@ -453,6 +444,9 @@ class Service:
                 {"ParameterName": k, "ParameterValue": v} for k, v in supplied.items()
             ],
             "ExcludedAccounts": sorted(excluded),
+            UNKNOWN_IDENTIFIERS: unknown_identifiers(
+                (r.source_identifier for r in rules if r.owner == "AWS"), self.extra_managed_rules
+            ),
         }
         resource = self._put(
             caller, kind=PACK, name=name, spec=spec, excluded=excluded, tags=p.get("Tags", [])
@@ -525,6 +519,9 @@ class Service:
         policy_text: str | None = None
         if field == "OrganizationCustomPolicyRuleMetadata":
             policy_text = metadata.pop("PolicyText", "")
+            check_policy(policy_text)
+        elif field == "OrganizationManagedRuleMetadata":
+            check_rule_identifier(metadata, self.extra_managed_rules)
         excluded = frozenset(p.get("ExcludedAccounts", []))
         spec: dict[str, Any] = {"field": field, "metadata": metadata}
         resource = self._put(

@@ -24,14 +24,14 @@ def _invalid_template(detail: str) -> str:
 
 def check_template(
     text: str | bytes, *, source: str | None, supplied: Mapping[str, str], rules_limit: int
-) -> None:
+) -> Template:
     """Parse a conformance pack template and check it the way AWS Config does before deploying.
 
     Raises ServiceError(OrganizationConformancePackTemplateValidationException) when the template
     is too large or not UTF-8, cannot be parsed, holds resources other than Config rules and
     remediation configurations, holds more rules than a pack may (``rules_limit``, and never more
     than 130: the parser's own limit), needs a parameter that was not supplied, or is given one it
-    does not declare (CloudFormation's words for the last two).
+    does not declare (CloudFormation's words for the last two). Returns the parsed template.
     """
     try:
         template = Template.from_string(text, source=source)
@@ -53,3 +53,4 @@ def check_template(
         raise ServiceError(
             TEMPLATE_ERROR, f"Parameters: [{', '.join(undeclared)}] do not exist in the template"
         )
+    return template
