@@ -118,10 +118,3 @@ def test_an_administrator_reads_its_own_template_from_s3(org_sandbox: Sandbox) -
     assert [(s["OrganizationConformancePackName"], s["Status"]) for s in status] == [
         ("from-s3", "CREATE_SUCCESSFUL")
     ]
-
-
-def test_role_sessions_from_a_member_session_chain(org_sandbox: Sandbox) -> None:
-    """A session assumed from an assumed session acts as the second account."""
-    first, second = org_sandbox.member_account_ids[:2]
-    chained = assumed(assumed(org_sandbox.session, first, REGIONS[0]), second, REGIONS[0])
-    assert chained.client("sts").get_caller_identity()["Account"] == second

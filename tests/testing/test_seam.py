@@ -47,7 +47,11 @@ def test_install_is_idempotent_and_runs_before_moto() -> None:
     _seam.install()
     _seam.install()
     names = [entry[0] for entry in BUILTIN_HANDLERS if entry[1] is _seam._before_send]
-    assert names == [_seam.EVENT_NAME, _seam.ORGANIZATIONS_EVENT_NAME]
+    assert names == [
+        _seam.EVENT_NAME,
+        _seam.ORGANIZATIONS_EVENT_NAME,
+        *_seam.COUNTED_EVENT_NAMES,
+    ]
     stubber = next(i for i, e in enumerate(BUILTIN_HANDLERS) if e[1] is botocore_stubber)
     ours = [i for i, e in enumerate(BUILTIN_HANDLERS) if e[1] is _seam._before_send]
     assert all(i < stubber for i in ours)
@@ -77,7 +81,7 @@ def test_only_one_responder_at_a_time() -> None:
     """Activating a second responder while one is active is an error."""
 
     class Silent:
-        def answer(self, request: AWSPreparedRequest) -> None:
+        def answer(self, request: AWSPreparedRequest, event_name: str = "") -> None:
             return None
 
         def after_call(self, service: str, operation: str) -> None:

@@ -6,6 +6,11 @@ credentials for its ``OrganizationAccountAccessRole``, assumed once from the man
 account every key it handed out belongs to, so the seam attributes a request to its account
 without asking moto; keys it did not hand out (a test's own ``sts.assume_role``) are resolved
 by :func:`orgconfig.testing._moto.account_of_key`.
+
+The sandbox may act as any account, in the organization or not: its own ``AssumeRole`` calls are
+made inside :func:`orgconfig.testing._seam.internal`, so they are neither counted in
+``api_calls`` nor refused as a test's or the SDK's own ``AssumeRole`` into an account without
+the role is.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import boto3
 import botocore.loaders
 import botocore.session
 
-from orgconfig.testing import _moto
+from orgconfig.testing import _moto, _seam
 
 __all__ = ["MANAGEMENT_ACCESS_KEY", "MEMBER_ROLE", "Identities", "new_session"]
 
@@ -112,10 +117,11 @@ class Identities:
             credentials = self._credentials.get(account_id)
         if credentials is not None:
             return credentials
-        assumed = self.client("sts", region, None).assume_role(
-            RoleArn=f"arn:aws:iam::{account_id}:role/{MEMBER_ROLE}",
-            RoleSessionName="orgconfig-sandbox",
-        )["Credentials"]
+        with _seam.internal():
+            assumed = self.client("sts", region, None).assume_role(
+                RoleArn=f"arn:aws:iam::{account_id}:role/{MEMBER_ROLE}",
+                RoleSessionName="orgconfig-sandbox",
+            )["Credentials"]
         credentials = (
             assumed["AccessKeyId"],
             assumed["SecretAccessKey"],

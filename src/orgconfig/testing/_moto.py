@@ -52,6 +52,7 @@ from moto.organizations.models import (
     FakeDelegatedAdministrator,
     organizations_backends,
 )
+from moto.organizations.responses import OrganizationsResponse
 from moto.s3.models import s3_backends
 
 from orgconfig.testing._errors import ServiceError
@@ -68,8 +69,11 @@ __all__ = [
     "add_recorder",
     "bucket",
     "build_organization",
+    "is_delegated_admin",
+    "management_of",
     "patched",
     "remove_recorders",
+    "role_trust_policy",
     "seed",
 ]
 
@@ -167,8 +171,10 @@ def patched() -> Iterator[None]:
 
     ``mock_aws``; ``config.amazonaws.com`` accepted as a delegation principal; moto's account
     lookup by access key replaced by :func:`account_of_key` (moto imports its lookup at call
-    time, so replacing the module's name is enough); and moto's creation of per-account
-    backends made constant time (:func:`_create_account_specific_backend`).
+    time, so replacing the module's name is enough); moto's creation of per-account
+    backends made constant time (:func:`_create_account_specific_backend`); and the
+    Organizations calls of a member account answered from the management account's backend
+    (:func:`_organizations_backend`: the seam has refused those AWS refuses).
     """
     supported = FakeDelegatedAdministrator.SUPPORTED_SERVICES
     extra = [p for p in _CONFIG_DELEGATION_PRINCIPALS if p not in supported]
@@ -187,7 +193,30 @@ def patched() -> Iterator[None]:
                 _create_account_specific_backend,
             )
         )
+        stack.enter_context(
+            mock.patch.object(
+                OrganizationsResponse,
+                "organizations_backend",
+                property(_organizations_backend),
+            )
+        )
         yield
+
+
+def _organizations_backend(response: Any) -> Any:
+    """The backend an Organizations request is answered from: the organization's.
+
+    moto answers a member account from an empty backend of its own (but for
+    ``DescribeOrganization`` and ``ListRoots``); AWS answers the calls it allows a member (a
+    delegated administrator's reads) from the organization. The seam refuses the others first.
+    """
+    from orgconfig.testing._access import DELEGATED_READS  # noqa: PLC0415 - it imports us
+
+    account_id: str = response.current_account
+    owner = organizations_backends.master_accounts.get(account_id)
+    if owner is not None and response._get_action() in DELEGATED_READS:
+        return organizations_backends[owner[0]][owner[1]]
+    return organizations_backends[account_id][response.partition]
 
 
 def _create_account_specific_backend(backends: Any, account_id: str) -> None:
@@ -270,6 +299,40 @@ def account_parents(management_account_id: str) -> list[tuple[str, str]]:
     """Return ``(account id, parent id)`` for every account of the organization, in join order."""
     backend: Any = organizations_backends[management_account_id]["aws"]
     return [(a.id, a.parent_id) for a in backend.accounts]
+
+
+def management_of(account_id: str) -> str | None:
+    """Return the management account of ``account_id``'s organization (None: in none)."""
+    owner = organizations_backends.master_accounts.get(account_id)
+    if owner is not None:
+        return owner[0]
+    accounts = _backend(organizations_backends, account_id)
+    backend = None if accounts is None else dict.get(accounts, "aws")
+    if backend is not None and backend.org is not None:
+        return account_id
+    return None
+
+
+def is_delegated_admin(management_account_id: str, account_id: str) -> bool:
+    """Tell whether ``account_id`` is a delegated administrator of any service."""
+    backend: Any = organizations_backends[management_account_id]["aws"]
+    return any(admin.account.id == account_id and admin.services for admin in backend.admins)
+
+
+def role_trust_policy(account_id: str, role_name: str) -> str | None:
+    """Return the trust policy of the IAM role ``role_name`` in ``account_id`` (None: no role)."""
+    accounts = _backend(iam_backends, account_id)
+    if accounts is None:
+        return None
+    for partition in _PARTITIONS:
+        backend = dict.get(accounts, partition)
+        if backend is None:
+            continue
+        for role in backend.roles.values():
+            if role.name == role_name:
+                document: str = role.assume_role_policy_document
+                return document
+    return None
 
 
 # -- S3 --------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ change.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +54,7 @@ class OrganizationMethods:
     _organization_id: str | None
     _root_id: str | None
     _ou_ids: dict[str, str]
+    _seed: int
     client: Callable[..., Any]
 
     def _running(self) -> tuple[Service, Seam]:  # pragma: no cover - Sandbox defines it
@@ -161,6 +163,9 @@ class OrganizationMethods:
         """
         organizations = self.client("organizations")
         label = name or f"member-{len(self._parents()):03d}"
+        # The new id depends on the sandbox's seed and how many accounts exist, not on how many
+        # random draws moto made before (request ids vary with threads and retries).
+        _moto.seed(zlib.crc32(f"{self._seed}|add_account|{len(self._parents())}".encode()))
         created = organizations.create_account(AccountName=label, Email=f"{label}@example.com")
         account_id: str = created["CreateAccountStatus"]["AccountId"]
         if ou is not None:

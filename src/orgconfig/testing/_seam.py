@@ -34,7 +34,14 @@ test creates with ``organizations.create_account``, or a recorder it creates wit
 ``config.put_configuration_recorder``, is seen by the simulated service at once.
 
 The handler passes through (returns None) when no sandbox is active, and for every request that
-is not one of the operations the sandbox serves; those reach moto as usual. Tagging requests
+is not one of the operations the sandbox serves; those reach moto as usual. It also sees every
+AWS Organizations, STS and S3 request, to count it (``sb.api_calls``, as ``organizations:<Op>``,
+``sts:<Op>`` and ``s3:<Op>``; AWS Config operations keep their bare names) and to refuse what
+AWS refuses and moto allows (:mod:`orgconfig.testing._access`): a member account's
+Organizations calls other than those AWS allows it, and an ``sts:AssumeRole`` into a role that
+does not exist or does not trust the caller. Requests the sandbox makes for itself, inside
+:func:`internal` (the simulated service's own reads and side effects, the sandbox's sessions),
+are neither counted nor checked. Tagging requests
 (``ListTagsForResource``, ``TagResource``, ``UntagResource``) are answered for organization
 pack and rule ARNs; for other ARNs they are checked against the service model (and refused
 when invalid, as AWS would) and then passed to moto.
@@ -48,28 +55,44 @@ seconds, and errors are ``{"__type": "<Code>", "message": "..."}`` with the HTTP
 from __future__ import annotations
 
 import collections
+import contextlib
 import io
 import json
 import random
 import re
 import threading
+import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Literal, Protocol
+from xml.sax.saxutils import escape
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.compat import HTTPHeaders
 from botocore.handlers import BUILTIN_HANDLERS
 
+from orgconfig.testing import _access
 from orgconfig.testing._errors import ServiceError
 from orgconfig.testing._moto import STUBBER
 
-__all__ = ["Faults", "Responder", "Seam", "activate", "active", "deactivate", "install"]
+__all__ = [
+    "Faults",
+    "Responder",
+    "Seam",
+    "activate",
+    "active",
+    "deactivate",
+    "install",
+    "internal",
+    "is_internal",
+]
 
 CONFIG_TARGET_PREFIX = "StarlingDoveService."
 ORGANIZATIONS_TARGET_PREFIX = "AWSOrganizationsV20161128."
 EVENT_NAME = "before-send.config-service"
 ORGANIZATIONS_EVENT_NAME = "before-send.organizations"
+COUNTED_EVENT_NAMES = ("before-send.sts", "before-send.s3")
+"""Services whose requests the seam only counts (and, for STS, checks) before moto answers."""
 AFTER_EVENTS = {"after-call.organizations": "organizations", "after-call.config-service": "config"}
 """The ``after-call`` events the seam listens to, and the service each names."""
 
@@ -78,13 +101,41 @@ AFTER_EVENTS = {"after-call.organizations": "organizations", "after-call.config-
 _ANSWERED_URL = "https://orgconfig-sandbox.invalid/answered"
 
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/[^/]+/([^/]+)/")
+_STS_NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/"
+
+_internal = threading.local()
+
+
+@contextlib.contextmanager
+def internal() -> Iterator[None]:
+    """Mark the requests this thread makes in the block as the sandbox's own.
+
+    They are not counted in ``api_calls`` and not checked against AWS's access rules (the
+    sandbox may act as any account). The simulated service runs inside it while it answers a
+    request, so that its reads and side effects (a template read from S3, trusted access
+    enabled by a put) are not taken for the caller's requests.
+    """
+    depth: int = getattr(_internal, "depth", 0)
+    _internal.depth = depth + 1
+    try:
+        yield
+    finally:
+        _internal.depth = depth
+
+
+def is_internal() -> bool:
+    """Tell whether this thread is making the sandbox's own requests (see :func:`internal`)."""
+    return bool(getattr(_internal, "depth", 0))
 
 
 class Responder(Protocol):
     """What the handler asks the active sandbox: an answer to a request, or None to pass."""
 
-    def answer(self, request: AWSPreparedRequest) -> AWSResponse | None:
-        """Return the HTTP response for ``request``, or None to let moto answer it."""
+    def answer(self, request: AWSPreparedRequest, event_name: str = "") -> AWSResponse | None:
+        """Return the HTTP response for ``request``, or None to let moto answer it.
+
+        ``event_name`` is botocore's ``before-send.<service>.<Operation>``.
+        """
         ...
 
     def after_call(self, service: str, operation: str) -> None:
@@ -101,7 +152,7 @@ def _before_send(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | No
     responder = _active
     if responder is None:
         return None
-    response = responder.answer(request)
+    response = responder.answer(request, event_name=str(kwargs.get("event_name", "")))
     if response is not None:
         request.url = _ANSWERED_URL
     return response
@@ -123,7 +174,7 @@ def install() -> None:
     ``mock_aws``) carry the handler. Importing this module calls it.
     """
     with _lock:
-        for event_name in (EVENT_NAME, ORGANIZATIONS_EVENT_NAME):
+        for event_name in (EVENT_NAME, ORGANIZATIONS_EVENT_NAME, *COUNTED_EVENT_NAMES):
             entry = (event_name, _before_send)
             if entry in BUILTIN_HANDLERS:
                 continue
@@ -338,14 +389,25 @@ class Seam:
         """Pass on that a call of ``service`` was answered (by moto or by the sandbox)."""
         self._after_call(service, operation)
 
-    def answer(self, request: AWSPreparedRequest) -> AWSResponse | None:
-        """Answer ``request`` if it is one the sandbox serves, else return None."""
+    def answer(self, request: AWSPreparedRequest, event_name: str = "") -> AWSResponse | None:
+        """Answer ``request`` if it is one the sandbox serves, else return None.
+
+        ``event_name`` (botocore's ``before-send.<service>.<Operation>``) names the operation of
+        the requests that carry no ``X-Amz-Target`` (STS, S3), to count them.
+        """
+        parts = event_name.split(".")
+        service, operation = (parts[1], parts[2]) if len(parts) >= 3 else ("", "")
+        if service in ("sts", "s3"):
+            return self._pass_counted(request, service, operation)
         target = self._header(request, "X-Amz-Target")
         if target.startswith(ORGANIZATIONS_TARGET_PREFIX):
             return self._guard_organizations(request, target[len(ORGANIZATIONS_TARGET_PREFIX) :])
-        if not target.startswith(CONFIG_TARGET_PREFIX):
-            return None
-        operation = target[len(CONFIG_TARGET_PREFIX) :]
+        if target.startswith(CONFIG_TARGET_PREFIX):
+            return self._answer_config(request, target[len(CONFIG_TARGET_PREFIX) :])
+        return None
+
+    def _answer_config(self, request: AWSPreparedRequest, operation: str) -> AWSResponse | None:
+        """Answer an AWS Config request the sandbox serves; None for the others."""
         params = self._params(request)
         role = None if params is None else self._serves(operation, params)
         if params is None or role is None:
@@ -361,7 +423,8 @@ class Seam:
                 raise fault
             account_id, region = self._caller(request)
             self._validate(operation, params)
-            result = self._handle(operation, params, account_id, region)
+            with internal():
+                result = self._handle(operation, params, account_id, region)
             lost = self.faults.lost(operation)
             if lost is not None:
                 raise lost  # applied, but the caller never sees the answer
@@ -381,6 +444,8 @@ class Seam:
         return None
 
     def _count(self, operation: str) -> None:
+        if is_internal():
+            return
         with self._lock:
             self.api_calls[operation] += 1
 
@@ -390,12 +455,51 @@ class Seam:
         params = self._params(request)
         if params is None:
             return None
+        self._count(f"organizations:{operation}")
         try:
             account_id, _region = self._caller(request)
+            if not is_internal():
+                refusal = _access.organizations_refusal(account_id, operation)
+                if refusal is not None:
+                    raise ServiceError(*refusal)
             self._organizations_guard(account_id, operation, params)
         except ServiceError as e:
             return self._error(request.url or "", e, message_key="Message")
         return None
+
+    def _pass_counted(
+        self, request: AWSPreparedRequest, service: str, operation: str
+    ) -> AWSResponse | None:
+        """Count an STS or S3 request; refuse an ``AssumeRole`` AWS would refuse; else pass."""
+        self._count(f"{service}:{operation}")
+        if service != "sts" or operation != "AssumeRole" or is_internal():
+            return None
+        body: Any = request.body
+        if isinstance(body, bytes):
+            body = body.decode("utf-8", "replace")
+        if not isinstance(body, str):
+            return None
+        role_arn = urllib.parse.parse_qs(body).get("RoleArn", [""])[0]
+        try:
+            caller, _region = self._caller(request)
+        except ServiceError:
+            return None  # moto answers an unsigned request as it does
+        refusal = _access.assume_role_refusal(caller, role_arn)
+        if refusal is None:
+            return None
+        return self._sts_error(request.url or "", "AccessDenied", refusal, 403)
+
+    def _sts_error(self, url: str, code: str, message: str, status: int) -> AWSResponse:
+        """An STS (query protocol) error answer: XML, as AWS sends it."""
+        data = (
+            f'<ErrorResponse xmlns="{_STS_NAMESPACE}"><Error><Type>Sender</Type>'
+            f"<Code>{escape(code)}</Code><Message>{escape(message)}</Message></Error>"
+            f"<RequestId>{self._request_id()}</RequestId></ErrorResponse>"
+        ).encode()
+        headers = HTTPHeaders()
+        headers["content-type"] = "text/xml"
+        headers["content-length"] = str(len(data))
+        return AWSResponse(url, status, headers, _Body(data))
 
     def _response(self, url: str, status: int, body: Mapping[str, Any]) -> AWSResponse:
         data = json.dumps(body, separators=(",", ":")).encode("utf-8")
