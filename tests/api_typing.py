@@ -112,7 +112,7 @@ def rules(org: Organization) -> None:
     lam = OrgConfigRule.custom_lambda(
         "n", "arn:aws:lambda:us-east-1:111122223333:function:f", ("ScheduledNotification",)
     )
-    guard = OrgConfigRule.custom_policy("n", "rule x {}", runtime="guard-2.x.x")
+    guard = OrgConfigRule.custom_policy("n", "rule x { a exists }", runtime="guard-2.x.x")
     guard = OrgConfigRule.custom_policy_from_file("n", "x.guard")
     for rule in (managed, lam, guard):
         deployment: Deployment = org.rules.put(rule)
@@ -145,3 +145,57 @@ def testing() -> None:
         calls: int = sb.api_calls["PutOrganizationConformancePack"]
         admin: boto3.Session = sb.as_delegated_admin(members[2])
         del box, management, now, calls, admin
+
+
+def organization_wide(org: Organization, pack: ConformancePack, rule: OrgConfigRule) -> None:
+    from collections.abc import Mapping
+
+    from orgconfig import (
+        Account,
+        Caller,
+        Check,
+        MultiRegionDeployment,
+        MultiRegionResult,
+        OrganizationalUnit,
+        OrganizationInfo,
+        PreflightReport,
+        Regions,
+        Resolution,
+        TargetChanges,
+        Targets,
+    )
+
+    connected = Organization.connect(
+        regions=["us-east-1", "eu-west-1"],
+        excluded_regions=["eu-west-1"],
+        template_bucket="bucket",
+        template_prefix="orgconfig/templates/",
+        member_role="OrganizationAccountAccessRole",
+    )
+    connected = Organization.connect(regions="all")
+    regions: tuple[str, ...] = connected.regions
+    targets = Targets(ous=["Root/Workloads"], accounts=[], tags={"env": "prod"})
+    info: OrganizationInfo = org.describe()
+    caller: Caller = org.caller(refresh=True)
+    accounts: tuple[Account, ...] = org.accounts(tags=True)
+    units: tuple[OrganizationalUnit, ...] = org.organizational_units()
+    names: Mapping[str, str] = org.account_names()
+    resolution: Resolution = org.resolve(targets)
+    changes: TargetChanges = resolution.changes_since(resolution)
+    report: PreflightReport = org.preflight(targets=targets, regions=["us-east-1"])
+    checks: tuple[Check, ...] = report.checks
+    done: list[str] = org.enable_prerequisites(delegated_admin="111122223333")
+    bucket: str = org.ensure_template_bucket()
+    everywhere: Regions = org.in_regions(["us-east-1", "eu-west-1"])
+    multi: MultiRegionDeployment = everywhere.conformance_packs.put(pack, targets=targets)
+    multi = everywhere.rules.put(rule, wait_if_busy=False)
+    multi = everywhere.rules.delete("n", missing_ok=True)
+    multi = everywhere.conformance_packs.deployment("n", operation="delete")
+    result: MultiRegionResult = multi.wait(timeout=60, max_concurrency=2, raise_on_failure=False)
+    failed: tuple[str, ...] = result.failed_regions
+    single: Deployment = org.conformance_packs.put(pack, targets=targets, wait_if_busy=True)
+    single = org.rules.put(rule, targets=targets)
+    evaluation = rule.evaluate({"resourceType": "AWS::S3::Bucket"})
+    ok: bool = evaluation.compliant
+    del regions, info, caller, accounts, units, names, changes, checks, done, bucket
+    del failed, single, ok

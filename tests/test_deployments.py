@@ -10,9 +10,9 @@ import pytest
 from orgconfig import errors
 from orgconfig._clock import use_clock
 from orgconfig._kinds import PACKS, RULES
+from orgconfig._readers import Reader as _Reader
 from orgconfig.deployments import Deployment, DeploymentResult
 from orgconfig.models import AccountStatus, Status
-from orgconfig._readers import Reader as _Reader
 from orgconfig.retries import PollingPolicy
 from tests.conftest import FakeClock
 

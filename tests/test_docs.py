@@ -50,7 +50,9 @@ def test_rules_guide_runs(monkeypatch: pytest.MonkeyPatch) -> None:
         assert sorted(org.rules.names()) == ["dynamodb-encrypted", "s3-versioning"]
 
 
-@pytest.mark.parametrize("page", ["README.md", "docs/sandbox.md"])
+@pytest.mark.parametrize(
+    "page", ["README.md", "docs/sandbox.md", "docs/regions.md", "docs/prerequisites.md"]
+)
 def test_sandbox_examples_run(page: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The sandbox examples of the README and the sandbox guide run as written."""
     monkeypatch.chdir(REPO)

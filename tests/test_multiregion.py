@@ -66,7 +66,7 @@ def test_progress_counts_accounts_across_regions(sb: Sandbox) -> None:
     result = multi.wait(on_progress=lambda done, total: seen.append((done, total)))
     assert result.ok
     assert seen[-1] == (15, 15)
-    assert len(seen) == len(set(seen)) + 1  # each change once, plus the final report
+    assert len(seen) == len(set(seen))  # each change once: never the same counts twice
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
 
 
@@ -151,3 +151,28 @@ def test_regions_refuse_an_empty_or_unknown_list(sb: Sandbox) -> None:
         Regions(org, [])
     with pytest.raises(e.ValidationError, match="did you mean 'eu-west-1'"):
         Regions(org, ["eu-west1"])
+
+
+def test_connect_with_every_region_minus_some(sb: Sandbox) -> None:
+    """regions='all' is every Config region of the partition; excluded_regions are left out."""
+    org = Organization.connect(
+        sb.session, "us-east-1", regions="all", excluded_regions=["eu-west-1"]
+    )
+    assert "us-east-1" in org.regions
+    assert "eu-west-1" not in org.regions
+    assert all(not r.startswith(("cn-", "us-gov-")) for r in org.regions)
+    assert org.in_regions().names == org.regions
+    with pytest.raises(e.ValidationError) as info:
+        Organization.connect(sb.session, "us-east-1", regions="everywhere")
+    assert info.value.field == "regions"
+
+
+def test_the_template_bucket_is_made_on_request(sb: Sandbox) -> None:
+    """ensure_template_bucket creates the bucket with its policy, once."""
+    org = Organization.connect(sb.session, "us-east-1", template_bucket="org-templates-x")
+    assert org.ensure_template_bucket() == "org-templates-x"
+    assert org.ensure_template_bucket() == "org-templates-x"
+    s3 = sb.session.client("s3", region_name="us-east-1")
+    assert "OrgConfig" in s3.get_bucket_policy(Bucket="org-templates-x")["Policy"]
+    with pytest.raises(e.ValidationError, match="no template_bucket"):
+        Organization.connect(sb.session, "us-east-1").ensure_template_bucket()

@@ -403,13 +403,37 @@ def test_server_errors_after_botocore_retries(sb: Sandbox) -> None:
     assert info.value.http_status in {500, 503}
 
 
-def test_oversize_template_must_come_from_s3(org: Organization) -> None:
-    """A template over 51,200 bytes loaded inline is refused before any call."""
+def test_an_oversize_template_without_a_bucket_is_refused(org: Organization, sb: Sandbox) -> None:
+    """A template over 51,200 bytes, with no template_bucket configured, is refused at once."""
     body = PADDED_TEMPLATE + "#" * 52_000 + "\n"
     pack = ConformancePack("big", Template.from_string(body))
-    with pytest.raises(e.ValidationError, match="upload it to S3") as info:
+    before = sum(sb.api_calls.values())
+    with pytest.raises(e.ValidationError, match="connect with template_bucket=") as info:
         org.conformance_packs.put(pack)
     assert info.value.field == "template"
+    assert sum(sb.api_calls.values()) == before
+
+
+def test_an_oversize_template_is_uploaded_once_and_deployed(sb: Sandbox) -> None:
+    """With template_bucket set, a large template goes to S3 under its sha256, once."""
+    from orgconfig.buckets import ensure_bucket
+
+    org = Organization.connect(
+        sb.session, "us-east-1", polling=POLLING, template_bucket="org-templates"
+    )
+    s3 = sb.session.client("s3", region_name="us-east-1")
+    ensure_bucket(s3, "org-templates", "us-east-1", organization_id=sb.organization_id or "")
+    puts: list[str] = []
+    org.clients.client("s3", "us-east-1").meta.events.register(
+        "before-parameter-build.s3.PutObject", lambda **kw: puts.append(kw["params"]["Key"])
+    )
+    template = Template.from_string(PADDED_TEMPLATE + "#" * 52_000 + "\n")
+    for _ in range(2):
+        result = org.conformance_packs.put(ConformancePack("big", template)).wait()
+        assert result.ok
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="org-templates")["Contents"]]
+    assert keys == [f"orgconfig/templates/{template.sha256}.yaml"]
+    assert puts == keys  # uploaded once, not again for the second put
 
 
 def test_template_from_s3_is_deployed_by_uri(sb: Sandbox, org: Organization) -> None:
@@ -657,3 +681,58 @@ def test_the_busy_budget_spans_every_wait(sb: Sandbox, template: Template) -> No
     with pytest.raises(e.ResourceInUseError, match="still busy after 2 attempts"):
         handle.wait()
     assert sb.api_calls["PutOrganizationConformancePack"] == puts  # no third put
+
+
+def test_targets_become_excluded_accounts_and_a_tag(sb: Sandbox, template: Template) -> None:
+    """Targets are resolved at put time into ExcludedAccounts and recorded in the pack's tags."""
+    from orgconfig import Targets
+    from orgconfig.targets import targets_from_tags
+
+    org = Organization.connect(sb.session, "us-east-1", polling=POLLING)
+    members = sb.member_account_ids
+    targets = Targets(accounts=[members[0], members[1]])
+    result = org.conformance_packs.put(make_pack(template), targets=targets).wait()
+    assert {a.account_id for a in result.accounts} == {members[0], members[1]}
+    info = org.conformance_packs.get("baseline")
+    assert set(info.excluded_accounts) == {sb.management_account_id, *members[2:]}
+    config = sb.session.client("config", region_name="us-east-1")
+    tags = config.list_tags_for_resource(ResourceArn=info.arn)["Tags"]
+    assert targets_from_tags({t["Key"]: t["Value"] for t in tags}) == targets
+
+
+def test_targets_that_select_nobody_are_refused(sb: Sandbox, template: Template) -> None:
+    """Targets leaving every account out would deploy nothing: refused before any call."""
+    from orgconfig import Targets
+
+    org = Organization.connect(sb.session, "us-east-1", polling=POLLING)
+    everyone = [sb.management_account_id, *sb.member_account_ids]
+    with pytest.raises(e.ValidationError, match="select no account") as info:
+        org.conformance_packs.put(make_pack(template), targets=Targets(exclude_accounts=everyone))
+    assert info.value.field == "targets"
+
+
+def test_results_carry_account_names_and_states(sb: Sandbox, template: Template) -> None:
+    """Every account of a result has its name and its state in AWS Organizations."""
+    org = Organization.connect(sb.session, "us-east-1", polling=POLLING)
+    result = org.conformance_packs.put(make_pack(template)).wait()
+    names = org.account_names()
+    assert all(a.account_name == names[a.account_id] for a in result.accounts)
+    assert {a.account_state for a in result.accounts} == {"ACTIVE"}
+
+
+def test_a_delete_blocked_by_a_suspended_account_says_so(sb: Sandbox, template: Template) -> None:
+    """A suspended account failing a delete is reported apart from real failures, with a remedy."""
+    org = Organization.connect(sb.session, "us-east-1", polling=POLLING)
+    org.conformance_packs.put(make_pack(template)).wait()
+    suspended = sb.member_account_ids[0]
+    sb.suspend_account(suspended)
+    org.refresh()
+    with pytest.raises(e.DeploymentFailedError) as info:
+        org.conformance_packs.delete("baseline").wait()
+    err = info.value
+    assert [a.account_id for a in err.blocked] == [suspended]
+    assert err.blocked[0].account_state == "SUSPENDED"
+    assert [a.account_id for a in err.failures] == [suspended]
+    assert "could not be deleted from, being suspended" in str(err)
+    assert "remove suspended or closing accounts from the organization" in str(err)
+    assert err.result.blocked == err.blocked

@@ -53,11 +53,18 @@ from orgconfig.errors import (
 )
 
 if TYPE_CHECKING:
+    from orgconfig._warnings import GuardNotCheckedWarning, OrgConfigWarning, UnknownNameWarning
     from orgconfig.deployments import (
         POLICY_TIMEOUT,
         Deployment,
         DeploymentResult,
         ProgressCallback,
+    )
+    from orgconfig.directory import (
+        Account,
+        Caller,
+        OrganizationalUnit,
+        OrganizationInfo,
     )
     from orgconfig.models import (
         AccountStatus,
@@ -70,8 +77,11 @@ if TYPE_CHECKING:
     )
     from orgconfig.multiregion import MultiRegionDeployment, MultiRegionResult, Regions
     from orgconfig.organization import Organization
+    from orgconfig.preflight import Check, PreflightReport, QuotaLimits
     from orgconfig.regional import ConformancePacks, OrgConfigRules, Region
+    from orgconfig.resolution import Resolution, TargetChanges
     from orgconfig.retries import BusyPolicy, CallRetryPolicy, PollingPolicy
+    from orgconfig.targets import Targets
     from orgconfig.templates import (
         Template,
         TemplateIssue,
@@ -99,6 +109,16 @@ _WHERE = {
     ),
     "Organization": "orgconfig.organization",
     **dict.fromkeys(
+        ("Account", "Caller", "OrganizationalUnit", "OrganizationInfo"), "orgconfig.directory"
+    ),
+    **dict.fromkeys(("Resolution", "TargetChanges"), "orgconfig.resolution"),
+    "Targets": "orgconfig.targets",
+    **dict.fromkeys(("Check", "PreflightReport", "QuotaLimits"), "orgconfig.preflight"),
+    **dict.fromkeys(
+        ("GuardNotCheckedWarning", "OrgConfigWarning", "UnknownNameWarning"),
+        "orgconfig._warnings",
+    ),
+    **dict.fromkeys(
         ("MultiRegionDeployment", "MultiRegionResult", "Regions"), "orgconfig.multiregion"
     ),
     **dict.fromkeys(("ConformancePacks", "OrgConfigRules", "Region"), "orgconfig.regional"),
@@ -110,15 +130,27 @@ _WHERE = {
 }
 # Classes from private modules report the public path (as httpx does), so reprs, docs and
 # pickles point users to ``orgconfig.X``.
-_PUBLIC_PATH = frozenset({"ConformancePacks", "OrgConfigRules", "Region"})
+_PUBLIC_PATH = frozenset(
+    {
+        "ConformancePacks",
+        "OrgConfigRules",
+        "Region",
+        "GuardNotCheckedWarning",
+        "OrgConfigWarning",
+        "UnknownNameWarning",
+    }
+)
 
 __all__ = [
     "POLICY_TIMEOUT",
     "AccessDeniedError",
+    "Account",
     "AccountStatus",
     "ApiError",
     "BusyPolicy",
     "CallRetryPolicy",
+    "Caller",
+    "Check",
     "ConfigurationError",
     "ConformancePack",
     "ConformancePackInfo",
@@ -131,6 +163,7 @@ __all__ = [
     "DeploymentStatus",
     "DeploymentSupersededError",
     "DeploymentTimeoutError",
+    "GuardNotCheckedWarning",
     "InvalidRequestError",
     "LimitExceededError",
     "MultiRegionDeployment",
@@ -140,17 +173,25 @@ __all__ = [
     "OrgConfigError",
     "OrgConfigRule",
     "OrgConfigRules",
+    "OrgConfigWarning",
     "Organization",
+    "OrganizationInfo",
     "OrganizationNotReadyError",
+    "OrganizationalUnit",
     "PollingPolicy",
+    "PreflightReport",
     "ProgressCallback",
+    "QuotaLimits",
     "Region",
     "Regions",
+    "Resolution",
     "ResourceInUseError",
     "RuleKind",
     "ServerError",
     "ServiceUnavailableError",
     "Status",
+    "TargetChanges",
+    "Targets",
     "Template",
     "TemplateError",
     "TemplateIssue",
@@ -160,6 +201,7 @@ __all__ = [
     "TemplateValidationError",
     "ThrottlingError",
     "TransportError",
+    "UnknownNameWarning",
     "ValidationError",
     "__version__",
 ]

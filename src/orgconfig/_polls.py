@@ -7,7 +7,7 @@ service; the completion decision itself is :mod:`orgconfig._acceptors`' table.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Final, Literal, Protocol
 
 import attrs
@@ -16,6 +16,7 @@ from orgconfig import errors
 from orgconfig._acceptors import Accounts, Aggregate, Outcome, decide
 from orgconfig._clock import Clock, current_clock
 from orgconfig._results import DeploymentResult
+from orgconfig._status import DEPARTED
 from orgconfig.models import AccountStatus, DeploymentStatus, Status
 from orgconfig.retries import BusyPolicy, PollingPolicy
 
@@ -70,6 +71,10 @@ class StatusReader(Protocol):
 
     def call_uncertain(self) -> bool:
         """Whether an attempt of this thread's last call may have been applied unseen."""
+        ...
+
+    def account_details(self, refresh: bool) -> Mapping[str, tuple[str, str]]:
+        """Return account id -> (name, state in AWS Organizations); empty when not known."""
         ...
 
 
@@ -311,6 +316,26 @@ class _Polls:
             what, name=self.name, kind=self.kind, region=self.region, status=status.status.value
         )
 
+    def _adorned(self, accounts: tuple[AccountStatus, ...]) -> tuple[AccountStatus, ...]:
+        """The accounts with their names and states in AWS Organizations, where readable.
+
+        An account the cached directory does not know makes it read again once; one still
+        missing then has left the organization.
+        """
+        details = self._reader.account_details(False)
+        if not details or not accounts:
+            return accounts
+        if any(a.account_id not in details for a in accounts):
+            details = self._reader.account_details(True) or details
+        return tuple(
+            attrs.evolve(
+                a,
+                account_name=details.get(a.account_id, (None, None))[0],
+                account_state=details.get(a.account_id, (None, DEPARTED))[1],
+            )
+            for a in accounts
+        )
+
     def _result(self, *, finished: bool, elapsed: float) -> DeploymentResult:
         accounts = tuple(sorted(self._accounts.values(), key=lambda a: a.account_id))
         if self._last_status is None:
@@ -321,6 +346,8 @@ class _Polls:
             status = Status(f"{action}_{'FAILED' if failed else 'SUCCESSFUL'}")
         else:
             status = self._last_status.status
+        if finished:
+            accounts = self._adorned(accounts)
         return DeploymentResult(
             name=self.name,
             kind=self.kind,

@@ -6,7 +6,7 @@ organization APIs, for one kind (packs or rules) and one name, in one region.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from orgconfig import errors
@@ -31,14 +31,35 @@ def _canonical(value: object) -> object:
 class Reader:
     """The status calls of one pack or rule: what a :class:`~orgconfig.Deployment` reads."""
 
-    def __init__(self, api: ConfigApi, kind: Kind, name: str) -> None:
+    def __init__(
+        self,
+        api: ConfigApi,
+        kind: Kind,
+        name: str,
+        *,
+        directory: Callable[[bool], Mapping[str, tuple[str, str]]] | None = None,
+    ) -> None:
         self._api = api
+        self._directory = directory
         self._kind = kind
         self.kind = kind.key
         self.label = kind.label
         self.region = api.region
         self.name = name
         self._missing: errors.NotFoundError | None = None
+
+    def account_details(self, refresh: bool) -> Mapping[str, tuple[str, str]]:
+        """Return account id -> (name, state in AWS Organizations); empty when not known.
+
+        A caller that may not read the organization gets an empty mapping, never an error:
+        the names only adorn a result.
+        """
+        if self._directory is None:
+            return {}
+        try:
+            return self._directory(refresh)
+        except errors.OrgConfigError:
+            return {}
 
     def call_uncertain(self) -> bool:
         """Whether an attempt of this thread's last call may have been applied unseen."""
@@ -117,5 +138,3 @@ class Reader:
             pages += 1
             count += len(page.get(self._kind.detailed_key, []))
         return count, pages
-
-

@@ -46,6 +46,16 @@ class DeploymentResult:
         return tuple(a for a in self.accounts if a.status.failed)
 
     @property
+    def blocked(self) -> tuple[AccountStatus, ...]:
+        """The failed accounts AWS could not act in: suspended, closing, or gone from the org.
+
+        Their failure says nothing about the pack or rule (a delete cannot reach a suspended
+        account); :attr:`failed` includes them. Known only when the caller may read AWS
+        Organizations (see ``AccountStatus.account_state``).
+        """
+        return tuple(a for a in self.failed if a.blocked)
+
+    @property
     def in_progress(self) -> tuple[AccountStatus, ...]:
         """The accounts still ``*_IN_PROGRESS`` (only a timeout's ``last_result`` has any)."""
         return tuple(a for a in self.accounts if a.status.in_progress)
@@ -74,6 +84,19 @@ class DeploymentResult:
         return f"<DeploymentResult {self.summary()}>"
 
 
+_BLOCKED_REMEDY = (
+    "AWS Config cannot reach such accounts; remove suspended or closing accounts from the "
+    "organization (or exclude them, or wait for their closure), then try again; an account that "
+    "left the organization loses the organization's packs and rules by itself"
+)
+
+
+def _line(account: AccountStatus) -> str:
+    name = f" ({account.account_name})" if account.account_name else ""
+    text = f"{account.error_code or 'no code'}: {account.error_message or ''}".rstrip(": ")
+    return f"{account.account_id}{name}: {text}"
+
+
 def raise_for_failure(
     result: DeploymentResult, label: str, aggregate: DeploymentStatus | None
 ) -> None:
@@ -81,17 +104,25 @@ def raise_for_failure(
     if result.ok:
         return
     failures = result.failed
-    lines = [
-        f"{a.account_id}: {a.error_code or 'no code'}: {a.error_message or ''}".rstrip(": ")
-        for a in failures[:_FAILURES_SHOWN]
-    ]
-    if len(failures) > _FAILURES_SHOWN:
-        lines.append(f"... and {len(failures) - _FAILURES_SHOWN} more (see .failures)")
+    blocked = result.blocked
+    real = [a for a in failures if not a.blocked]
+    lines = [_line(a) for a in real[:_FAILURES_SHOWN]]
+    if len(real) > _FAILURES_SHOWN:
+        lines.append(f"... and {len(real) - _FAILURES_SHOWN} more (see .failures)")
     head = f"{label} {result.name!r} in {result.region} ended {result.status.value}"
-    if failures:
-        head += f": {len(failures)} of {len(result.accounts)} accounts failed"
-    elif aggregate is not None and (aggregate.error_code or aggregate.error_message):
+    if real:
+        head += f": {len(real)} of {len(result.accounts)} accounts failed"
+    elif (
+        aggregate is not None and (aggregate.error_code or aggregate.error_message) and not blocked
+    ):
         head += f": {aggregate.error_code}: {aggregate.error_message}"
+    if blocked:
+        what = "deleted from" if result.status.action == "delete" else "deployed to"
+        lines.append(
+            f"{len(blocked)} more account(s) could not be {what}, being suspended, closing or "
+            f"gone from the organization (see .blocked): {_BLOCKED_REMEDY}"
+        )
+        lines += [f"  {_line(a)} [{a.account_state}]" for a in blocked[:_FAILURES_SHOWN]]
     raise errors.DeploymentFailedError(
         "\n  ".join([head, *lines]),
         name=result.name,
@@ -99,4 +130,5 @@ def raise_for_failure(
         region=result.region,
         result=result,
         failures=failures,
+        blocked=blocked,
     )

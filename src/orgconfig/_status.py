@@ -19,7 +19,7 @@ import attrs
 from orgconfig import _checks as checks
 from orgconfig import _limits as limits
 
-__all__ = ["AccountStatus", "DeploymentStatus", "Status"]
+__all__ = ["BLOCKED_STATES", "DEPARTED", "AccountStatus", "DeploymentStatus", "Status"]
 
 _Action = Literal["create", "update", "delete"]
 _ACTIONS: dict[str, _Action] = {"CREATE": "create", "UPDATE": "update", "DELETE": "delete"}
@@ -133,6 +133,13 @@ class DeploymentStatus:
         _keep_unknown_only(self)
 
 
+DEPARTED = "DEPARTED"
+"""``AccountStatus.account_state`` of an account that is no longer in the organization."""
+
+BLOCKED_STATES = frozenset({"SUSPENDED", "PENDING_CLOSURE", DEPARTED})
+"""Account states in which AWS Config cannot create or delete anything."""
+
+
 @attrs.frozen
 class AccountStatus:
     """The status of a conformance pack or rule in one member account.
@@ -140,6 +147,11 @@ class AccountStatus:
     ``member_name`` is the name the service gave the pack or rule it created in the member
     account (such as ``OrgConformsPack-s3-baseline-abcd1234``). ``unknown_status`` holds the
     service's text when ``status`` is :attr:`Status.UNKNOWN`, and is None otherwise.
+
+    ``account_name`` and ``account_state`` come from AWS Organizations, not from AWS Config, and
+    are filled in deployment results when the caller may read the organization (None
+    otherwise): the account's name, and its state there (``"ACTIVE"``, ``"SUSPENDED"``,
+    ``"PENDING_CLOSURE"``, or :data:`DEPARTED` for an account no longer in the organization).
 
     Example::
 
@@ -158,5 +170,13 @@ class AccountStatus:
         default=None, kw_only=True, validator=checks.optional(*_STATUS_NAME)
     )
 
+    account_name: str | None = attrs.field(default=None, kw_only=True, validator=_OPTIONAL_TEXT)
+    account_state: str | None = attrs.field(default=None, kw_only=True, validator=_OPTIONAL_TEXT)
+
     def __attrs_post_init__(self) -> None:
         _keep_unknown_only(self)
+
+    @property
+    def blocked(self) -> bool:
+        """True for an account AWS cannot act in: suspended, closing, or gone from the org."""
+        return self.account_state in BLOCKED_STATES

@@ -326,8 +326,11 @@ PUT_PACK = Shape(ConformancePack, "PutOrganizationConformancePackRequest", unsen
 PACK_INFO = Shape(ConformancePackInfo, "OrganizationConformancePack")
 PACK_STATUS = Shape(DeploymentStatus, "OrganizationConformancePackStatus")
 RULE_STATUS = Shape(DeploymentStatus, "OrganizationConfigRuleStatus")
-PACK_ACCOUNT = Shape(AccountStatus, "OrganizationConformancePackDetailedStatus")
-RULE_ACCOUNT = Shape(AccountStatus, "MemberAccountStatus")
+_FROM_ORGANIZATIONS = ("account_name", "account_state")  # not AWS Config's: never on its wire
+PACK_ACCOUNT = Shape(
+    AccountStatus, "OrganizationConformancePackDetailedStatus", unsent=_FROM_ORGANIZATIONS
+)
+RULE_ACCOUNT = Shape(AccountStatus, "MemberAccountStatus", unsent=_FROM_ORGANIZATIONS)
 RULE = Shape(OrgConfigRule, "OrganizationConfigRule", unsent=["kind"])
 
 _RULE_METADATA: dict[RuleKind, str] = {

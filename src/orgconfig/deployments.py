@@ -207,7 +207,7 @@ class Deployment(_Calls):
             counts = obs.counts
             if on_progress is None or counts is None:
                 return
-            if not reported or counts != reported[-1] or obs.finished:
+            if not reported or counts != reported[-1]:
                 reported.append(counts)
                 on_progress(*counts)
 

@@ -5,6 +5,7 @@ The tree::
     OrgConfigError                      base of everything orgconfig raises
     ├── ValidationError                 bad input (a ValueError); ``.field`` names the field
     │   ├── TemplateError               a conformance pack template that cannot be used
+    │   ├── guard.GuardSyntaxError      a Guard policy that does not parse (the guard extra)
     │   │   └── TemplateValidationError   the service rejected it (an ApiError too)
     │   ├── InvalidRequestError         the service rejected a parameter (an ApiError too)
     │   └── ConfigurationError          the local AWS setup: no credentials, unknown profile,
@@ -20,7 +21,8 @@ The tree::
     │   ├── ThrottlingError             throttled after botocore's own retries ran out
     │   └── ServiceUnavailableError     5xx answers after botocore's own retries ran out
     │                                   (waits retry both: they are transient)
-    ├── TransportError                  no answer at all: credentials, endpoint, connection
+    ├── TransportError                  no answer at all: endpoint, connection, timeout
+    ├── guard.GuardUnavailableError     evaluate() without the guard extra
     └── DeploymentError                 a deployment that did not end well
         ├── DeploymentFailedError       ``.failures``: every failed member account
         ├── DeploymentSupersededError   a put deleted meanwhile, a resumed delete with none
@@ -536,8 +538,10 @@ class DeploymentError(OrgConfigError):
 class DeploymentFailedError(DeploymentError):
     """The deployment finished and at least one member account failed.
 
-    ``failures`` lists every failed account with its error code and message; ``result`` is the
-    whole :class:`~orgconfig.DeploymentResult`, successes included.
+    ``failures`` lists every failed account with its error code and message; ``blocked`` those
+    of them that are suspended, closing or gone from the organization (AWS cannot reach them:
+    the message says what to do); ``result`` is the whole :class:`~orgconfig.DeploymentResult`,
+    successes included.
     """
 
     def __init__(
@@ -549,10 +553,12 @@ class DeploymentFailedError(DeploymentError):
         region: str | None,
         result: DeploymentResult,
         failures: Sequence[AccountStatus],
+        blocked: Sequence[AccountStatus] = (),
     ) -> None:
         super().__init__(message, name=name, kind=kind, region=region)
         self.result = result
         self.failures: tuple[AccountStatus, ...] = tuple(failures)
+        self.blocked: tuple[AccountStatus, ...] = tuple(blocked)
 
 
 class DeploymentSupersededError(DeploymentError):

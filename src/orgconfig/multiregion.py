@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from orgconfig.models import ConformancePack, OrgConfigRule
     from orgconfig.organization import Organization
     from orgconfig.regional import ConformancePacks, OrgConfigRules
+    from orgconfig.targets import Targets
 
 __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
@@ -313,9 +314,13 @@ class _Progress:
         return report
 
     def finish(self) -> None:
+        """Report the final sums, unless they were the last thing reported."""
         if self._callback is not None:
             with self._lock:
-                self._callback(*self._total())
+                sums = self._total()
+                if sums != self._reported:
+                    self._reported = sums
+                    self._callback(*sums)
 
 
 _Kind = Literal["conformance_packs", "rules"]
@@ -353,9 +358,16 @@ class _Everywhere:
         return MultiRegionDeployment(name, kind, started, refused)
 
     def put(
-        self, item: ConformancePack | OrgConfigRule, *, wait_if_busy: bool | None = None
+        self,
+        item: ConformancePack | OrgConfigRule,
+        *,
+        targets: Targets | None = None,
+        wait_if_busy: bool | None = None,
     ) -> MultiRegionDeployment:
         """Put ``item`` in every region, one call each at once; return the handle on them all.
+
+        ``targets`` are resolved once against the organization (its directory is cached) and
+        applied the same in every region.
 
         A region whose call is refused (access denied there, say) is reported in the handle's
         ``errors`` and in the result; only when every region refuses does this raise.
@@ -364,7 +376,10 @@ class _Everywhere:
             ValidationError: bad input (the same in every region; nothing is called after it).
             OrgConfigError: every region refused the call (the first region's error).
         """
-        return self._each(item.name, lambda c: c.put(item, wait_if_busy=wait_if_busy))  # type: ignore[arg-type]  # the collection matches the item's kind
+        return self._each(
+            item.name,
+            lambda c: c.put(item, targets=targets, wait_if_busy=wait_if_busy),  # type: ignore[arg-type]  # the collection matches the item's kind
+        )
 
     def delete(
         self, name: str, *, wait_if_busy: bool | None = None, missing_ok: bool = False

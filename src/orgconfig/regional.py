@@ -3,8 +3,9 @@
 :class:`Region` is what ``org.in_region("eu-west-1")`` returns; ``org.conformance_packs`` and
 ``org.rules`` are the home region's. Both collections share one implementation
 (:class:`_Collection`); what differs between the kinds is data in :mod:`orgconfig._kinds` plus
-the conversion of a ``get``. Each :class:`~orgconfig.Deployment` is given a :class:`~orgconfig._readers.Reader`: the
-status calls of one pack or rule, so that the deployment builds no request itself.
+the conversion of a ``get``. Each :class:`~orgconfig.Deployment` is given a reader
+(:class:`orgconfig._readers.Reader`): the status calls of one pack or rule, so that the
+deployment builds no request itself.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
+import attrs
+
 from orgconfig import _checks as checks
 from orgconfig import _limits as limits
 from orgconfig import _wire, errors, redaction
 from orgconfig._aws.config import ConfigApi
 from orgconfig._kinds import PACKS, RULES, Kind
 from orgconfig._readers import Reader
+from orgconfig._uploads import upload_template
 from orgconfig.deployments import Deployment
 from orgconfig.models import (
     AccountStatus,
@@ -30,18 +34,21 @@ from orgconfig.models import (
     Status,
 )
 from orgconfig.retries import BusyPolicy, CallRetryPolicy, PollingPolicy
+from orgconfig.targets import Targets, targets_to_tags
 from orgconfig.templates import TEMPLATE_BODY_MAX_BYTES
 
 if TYPE_CHECKING:
     import boto3
 
     from orgconfig.organization import Organization
+    from orgconfig.resolution import Resolution
 
 __all__ = ["ConformancePacks", "OrgConfigRules", "Region"]
 
 _NAMES_PER_CALL = 25
 _log = logging.getLogger("orgconfig")
 _T = TypeVar("_T")
+_Item = TypeVar("_Item", ConformancePack, OrgConfigRule)
 _Info = TypeVar("_Info")
 
 
@@ -87,7 +94,15 @@ class _Collection(Generic[_T, _Info]):
     _kind: Kind
     _name_checks: tuple[checks.Check, ...]
 
-    def __init__(self, api: ConfigApi, *, polling: PollingPolicy, busy: BusyPolicy) -> None:
+    def __init__(
+        self,
+        api: ConfigApi,
+        *,
+        polling: PollingPolicy,
+        busy: BusyPolicy,
+        organization: Organization | None = None,
+    ) -> None:
+        self._organization = organization
         self._api = api
         self._polling = polling
         self._busy = busy
@@ -151,7 +166,7 @@ class _Collection(Generic[_T, _Info]):
                 "operation", f"must be None, 'put' or 'delete', not {checks.show(operation)}"
             )
         return Deployment(
-            Reader(self._api, self._kind, name),
+            self._reader(name),
             operation="delete" if operation == "delete" else "resume",
             polling=self._polling,
         )
@@ -164,7 +179,7 @@ class _Collection(Generic[_T, _Info]):
         wait_if_busy: bool | None,
         request: Mapping[str, Any] | None = None,
     ) -> Deployment:
-        reader = Reader(self._api, self._kind, name)
+        reader = self._reader(name)
         deployment = Deployment(
             reader,
             operation=operation,
@@ -216,6 +231,41 @@ class _Collection(Generic[_T, _Info]):
         gone = self.deployment(name, operation="delete")
         gone.done()  # the pack or rule is gone: the first look finishes it
         return gone
+
+    def _reader(self, name: str) -> Reader:
+        org = self._organization
+
+        def directory(refresh: bool) -> Mapping[str, tuple[str, str]]:
+            assert org is not None
+            return {a.id: (a.name, a.status) for a in org.accounts(refresh=refresh)}
+
+        return Reader(self._api, self._kind, name, directory=directory if org else None)
+
+    def _targeted(self, item: _Item, targets: Targets | None) -> _Item:
+        """``item`` with the accounts ``targets`` leave out excluded, and the targets recorded.
+
+        The targets are resolved now, against the organization as it is, into the API's
+        ``ExcludedAccounts`` (added to those the item already excludes), and recorded in the
+        item's tags (``orgconfig:targets``), so that a later read shows what it was deployed
+        with.
+        """
+        if targets is None:
+            return item
+        checks.run((checks.is_a(Targets, "a Targets"),), targets, "targets")
+        if self._organization is None:
+            raise errors.ValidationError(
+                "targets need the organization: use org.conformance_packs or org.rules",
+                field="targets",
+            )
+        resolution: Resolution = self._organization.resolve(targets)
+        if not resolution.included:
+            raise errors.ValidationError(
+                "the targets select no account of the organization: nothing would be deployed",
+                field="targets",
+            )
+        excluded = sorted({*item.excluded_accounts, *resolution.excluded_accounts})
+        tags = {**item.tags, **targets_to_tags(targets)}
+        return attrs.evolve(item, excluded_accounts=excluded, tags=tags)
 
     def _put(self, name: str, request: Mapping[str, Any], wait_if_busy: bool | None) -> Deployment:
         return self._start(
@@ -307,26 +357,50 @@ class ConformancePacks(_Collection[ConformancePack, ConformancePackInfo]):
     _kind = PACKS
     _name_checks = _PACK_NAME
 
-    def put(self, pack: ConformancePack, *, wait_if_busy: bool | None = None) -> Deployment:
+    def put(
+        self,
+        pack: ConformancePack,
+        *,
+        targets: Targets | None = None,
+        wait_if_busy: bool | None = None,
+    ) -> Deployment:
         """Create or update ``pack`` in every member account; return the deployment to wait on.
 
+        Args:
+            pack: the conformance pack.
+            targets: which accounts to deploy to (:class:`~orgconfig.Targets`), resolved now
+                into ``ExcludedAccounts`` and recorded in the pack's tags.
+            wait_if_busy: override the busy policy's ``wait`` for this call.
+
+        A template over the 51,200 bytes a request body may carry is uploaded to the
+        organization's ``template_bucket`` (see :meth:`~orgconfig.Organization.connect`) under
+        a key derived from its SHA-256, once, and sent as ``TemplateS3Uri``.
+
         Raises:
-            ValidationError: the template is over the 51,200 bytes a request body may carry and
-                was not loaded from S3 (load it with ``Template.from_s3_uri``).
+            ValidationError: the template is over 51,200 bytes, was not loaded from S3, and no
+                ``template_bucket`` is configured; or the targets select no account.
             TemplateValidationError, InvalidRequestError: the service rejected the request.
             AccessDeniedError, OrganizationNotReadyError, LimitExceededError: see the error guide.
             ResourceInUseError: still busy after the allowed attempts, or ``wait_if_busy=False``.
         """
         checks.run((checks.is_a(ConformancePack, "a ConformancePack"),), pack, "pack")
         _flag(wait_if_busy, "wait_if_busy", optional=True)
+        pack = self._targeted(pack, targets)
         template = pack.template
         if template.s3_uri is None and template.needs_s3:
-            raise errors.ValidationError(
-                f"the template is {template.size_bytes:,} bytes, over the "
-                f"{TEMPLATE_BODY_MAX_BYTES:,} bytes TemplateBody allows: upload it to S3 and "
-                "load it with Template.from_s3_uri('s3://bucket/key')",
-                field="template",
-            )
+            bucket = self._organization.template_bucket if self._organization else None
+            if bucket is None:
+                raise errors.ValidationError(
+                    f"the template is {template.size_bytes:,} bytes, over the "
+                    f"{TEMPLATE_BODY_MAX_BYTES:,} bytes TemplateBody allows: connect with "
+                    "template_bucket='...' to have it uploaded, or upload it yourself and load "
+                    "it with Template.from_s3_uri('s3://bucket/key')",
+                    field="template",
+                )
+            assert self._organization is not None
+            s3 = self._organization.clients.client("s3", self.region)
+            uri = upload_template(s3, template, bucket, prefix=self._organization.template_prefix)
+            pack = attrs.evolve(pack, template=attrs.evolve(template, s3_uri=uri))
         request = _wire.put_conformance_pack_request(pack)
         return self._put(pack.name, request, wait_if_busy)
 
@@ -382,8 +456,17 @@ class OrgConfigRules(_Collection[OrgConfigRule, OrgConfigRule]):
     _kind = RULES
     _name_checks = _RULE_NAME
 
-    def put(self, rule: OrgConfigRule, *, wait_if_busy: bool | None = None) -> Deployment:
+    def put(
+        self,
+        rule: OrgConfigRule,
+        *,
+        targets: Targets | None = None,
+        wait_if_busy: bool | None = None,
+    ) -> Deployment:
         """Create or update ``rule`` in every member account; return the deployment to wait on.
+
+        ``targets`` (:class:`~orgconfig.Targets`) say which accounts to deploy to: resolved now
+        into ``ExcludedAccounts`` and recorded in the rule's tags.
 
         Raises:
             InvalidRequestError: the service rejected the request.
@@ -392,6 +475,7 @@ class OrgConfigRules(_Collection[OrgConfigRule, OrgConfigRule]):
         """
         checks.run((checks.is_a(OrgConfigRule, "an OrgConfigRule"),), rule, "rule")
         _flag(wait_if_busy, "wait_if_busy", optional=True)
+        rule = self._targeted(rule, targets)
         request = _wire.put_config_rule_request(rule)
         return self._put(rule.name, request, wait_if_busy)
 
@@ -492,9 +576,11 @@ class Region:
         self.name = name
         api = ConfigApi(organization.clients.client("config", name), name)
         self.conformance_packs = ConformancePacks(
-            api, polling=organization.polling, busy=organization.busy
+            api, polling=organization.polling, busy=organization.busy, organization=organization
         )
-        self.rules = OrgConfigRules(api, polling=organization.polling, busy=organization.busy)
+        self.rules = OrgConfigRules(
+            api, polling=organization.polling, busy=organization.busy, organization=organization
+        )
 
     # The attributes of the one-region object this view replaces, so that code written for it
     # keeps working.

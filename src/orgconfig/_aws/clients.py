@@ -22,7 +22,13 @@ from orgconfig import errors
 from orgconfig._aws import translate_errors
 from orgconfig.retries import CallRetryPolicy
 
-__all__ = ["DEFAULT_MEMBER_ROLE", "ClientFactory", "check_region", "known_regions"]
+__all__ = [
+    "DEFAULT_MEMBER_ROLE",
+    "ClientFactory",
+    "check_region",
+    "known_regions",
+    "partition_regions",
+]
 
 DEFAULT_MEMBER_ROLE = "OrganizationAccountAccessRole"
 """The role assumed in member accounts unless told otherwise: the one AWS Organizations creates."""
@@ -38,6 +44,13 @@ def known_regions() -> frozenset[str]:
     for partition in data.get_available_partitions():
         regions.update(data.get_available_regions("config", partition_name=partition))
     return frozenset(regions)
+
+
+def partition_regions(region: str) -> tuple[str, ...]:
+    """Return every region where AWS Config runs in ``region``'s partition, sorted."""
+    data = botocore.session.get_session()
+    partition = data.get_partition_for_region(region)
+    return tuple(sorted(data.get_available_regions("config", partition_name=partition)))
 
 
 def check_region(region: object, *, field: str = "region") -> str:
