@@ -78,9 +78,7 @@ def wait(label: str, deployment: Deployment) -> DeploymentResult:
 
 def main() -> int:
     """Run the demo; return the process exit code."""
-    with sandbox(
-        accounts=8, regions=REGIONS, seed=0, ous={"Workloads": 5, "Sandbox": 3}
-    ) as sb:
+    with sandbox(accounts=8, regions=REGIONS, seed=0, ous={"Workloads": 5, "Sandbox": 3}) as sb:
         for i, account in enumerate(sb.member_account_ids):
             sb.set_deploy_duration((6 + 3 * i) * 60, account_id=account)
         sb.set_deploy_duration(10 * 60, account_id=sb.management_account_id)

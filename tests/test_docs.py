@@ -83,3 +83,16 @@ def test_the_design_map_lists_every_module_and_only_those() -> None:
     package = REPO / "src" / "orgconfig"
     actual = {p.relative_to(package).as_posix() for p in package.rglob("*.py")}
     assert listed == actual
+
+
+def test_the_readme_quickstart_runs_against_a_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
+    """README's first example runs as written, in an organization that has its OU and regions."""
+    monkeypatch.chdir(REPO)
+    block = _BLOCK.findall((REPO / "README.md").read_text(encoding="utf-8"))[0]
+    assert "Organization.connect(" in block
+    with sandbox(accounts=4, regions=("eu-west-1", "us-east-1"), ous={"Workloads": 2}) as sb:
+        sb.session.client("s3", region_name="eu-west-1").create_bucket(
+            Bucket="my-org-templates",
+            CreateBucketConfiguration={"LocationConstraint": "eu-west-1"},
+        )
+        run_blocks([block], {"print": lambda *a, **k: None})
