@@ -121,6 +121,109 @@ def test_malformed_arguments_are_validation_errors(call: Any, field: str) -> Non
     assert caught.value.field == field
 
 
+@pytest.mark.parametrize(
+    ("call", "field", "fragment"),
+    [
+        (
+            lambda: template_bucket_policy(TEMPLATES, organization_id=ORG, readers="111122223333"),
+            "readers",
+            "write readers=[...] for one",
+        ),
+        (
+            lambda: check_bucket_policy(
+                None, organization_id=ORG, purpose="template", readers="111122223333"
+            ),
+            "readers",
+            "not str '111122223333'",
+        ),
+        (
+            lambda: template_bucket_policy(
+                TEMPLATES,
+                organization_id=ORG,
+                readers=[111122223333],  # type: ignore[list-item]  # the mistake tested
+            ),
+            "readers",
+            "(a str), not int",
+        ),
+        (
+            lambda: template_bucket_policy(TEMPLATES, organization_id=ORG, partition="mars"),
+            "partition",
+            "partition must be an AWS partition (aws, aws-cn,",
+        ),
+        (
+            lambda: delivery_bucket_policy(DELIVERY, organization_id=ORG, partition="mars"),
+            "partition",
+            "not 'mars'",
+        ),
+        (
+            lambda: check_bucket_policy(
+                None, organization_id=ORG, purpose="delivery", partition="mars"
+            ),
+            "partition",
+            "not 'mars'",
+        ),
+        (lambda: conforms_role_arn("111122223333", "mars"), "partition", "not 'mars'"),
+        (lambda: conforms_role_arn("x"), "account_id", "is not an AWS account id"),
+        (
+            lambda: check_bucket_policy(None, organization_id=ORG, purpose="delivery", owner="x"),
+            "owner",
+            "is not an AWS account id (12 digits)",
+        ),
+        (
+            lambda: check_bucket_policy(
+                None, organization_id=ORG, purpose="delivery", bucket="Not A Bucket"
+            ),
+            "bucket",
+            "is not a valid S3 bucket name",
+        ),
+        (
+            lambda: check_bucket_policy(None, organization_id=ORG, purpose="template", prefix="/x"),
+            "prefix",
+            "must not start with '/'",
+        ),
+        (
+            lambda: delivery_bucket_policy(
+                DELIVERY,
+                organization_id=ORG,
+                prefix=5,  # type: ignore[arg-type]  # the mistake tested
+            ),
+            "prefix",
+            "prefix must be a str, not int",
+        ),
+    ],
+)
+def test_argument_gaps_are_validation_errors(call: Any, field: str, fragment: str) -> None:
+    """A lone reader string, an unknown partition, a bad owner, bucket or prefix are refused."""
+    with pytest.raises(errors.ValidationError) as caught:
+        call()
+    assert caught.value.field == field
+    assert fragment in str(caught.value)
+
+
+def test_a_deeply_nested_policy_is_a_problem_not_a_recursion_error() -> None:
+    """Policy text nested 100,000 deep is measured before parsing: a problem, or a refusal."""
+    deep = "[" * 100_000 + "]" * 100_000
+    problems = check_bucket_policy(deep, organization_id=ORG, purpose="delivery", bucket=DELIVERY)
+    assert len(problems) == 1
+    assert "The bucket policy is nested deeper than 64 levels" in problems[0]
+    with pytest.raises(errors.ValidationError, match="nested deeper than 64") as caught:
+        merge_bucket_policy(deep.encode(), {"Statement": []})
+    assert caught.value.field == "policy"
+
+
+def test_ensure_bucket_checks_every_argument_before_calling(sb: Sandbox) -> None:
+    """A lone reader string or a malformed account id is refused before any S3 call."""
+    s3 = sb.client("s3")
+    calls = _counting(s3)
+    with pytest.raises(errors.ValidationError) as caught:
+        ensure_bucket(s3, TEMPLATES, "us-east-1", organization_id=ORG, readers="111122223333")
+    assert caught.value.field == "readers"
+    with pytest.raises(errors.ValidationError) as caught:
+        ensure_bucket(s3, TEMPLATES, "us-east-1", organization_id=ORG, account_id="me")
+    assert caught.value.field == "account_id"
+    assert sum(calls.values()) == 0
+
+
 # -- checking policies -----------------------------------------------------------------------
 
 

@@ -46,6 +46,17 @@ def test_misspelt_identifier_warns_with_the_closest() -> None:
     assert warning.suggestion == "S3_BUCKET_VERSIONING_ENABLED"
 
 
+def test_the_unknown_identifier_warning_says_where_it_fails() -> None:
+    """The warning says AWS refuses the rule's put, and that a pack fails in each member."""
+    [warning] = unknown_names(lambda: OrgConfigRule.managed("r", "S3_BUCKET_VERSIONING_ENABLE"))
+    text = str(warning)
+    assert text.startswith("identifier: 'S3_BUCKET_VERSIONING_ENABLE' is not an AWS managed rule")
+    assert "refuses an organization rule with an unknown identifier at the put" in text
+    assert "InvalidParameterValueException" in text
+    assert "in a conformance pack template, it fails in each member account" in text
+    assert "fails in every member account" not in text
+
+
 def test_known_identifier_and_types_are_silent() -> None:
     """A known identifier with known resource types issues no warning."""
     assert not unknown_names(

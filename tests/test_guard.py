@@ -109,6 +109,34 @@ class TestWithGuard:
         with pytest.raises(ValidationError):
             rule.evaluate(["not", "a", "mapping"])  # type: ignore[arg-type]  # a wrong type
 
+    @pytest.mark.parametrize(
+        ("item", "where"),
+        [
+            (
+                bucket("En\ud800abled"),
+                "the value at configuration['versioningConfiguration']['status'] holds",
+            ),
+            ({"resourceType": "AWS::S3::Bucket", "tags": [{"k\udc00": "v"}]}, "a key of tags[0]"),
+        ],
+    )
+    def test_evaluate_refuses_a_lone_surrogate_in_the_item(
+        self, item: dict[str, object], where: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A lone surrogate in the item is a ValidationError for it, found before Guard runs."""
+
+        def never(*_args: object) -> object:
+            raise AssertionError("Guard ran")
+
+        rule = OrgConfigRule.custom_policy("versioning", POLICY)
+        monkeypatch.setattr(guard, "_run", never)
+        with pytest.raises(ValidationError) as caught:
+            rule.evaluate(item)
+        assert caught.value.field == "configuration_item"
+        assert where in str(caught.value)
+        assert "holds a lone surrogate" in str(caught.value)
+        assert "fix the item, not the policy" in str(caught.value)
+        assert str(caught.value).encode("utf-8")
+
 
 def test_evaluate_needs_a_guard_rule() -> None:
     """Only Guard rules can be evaluated: others raise a ValidationError for kind."""

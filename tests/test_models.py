@@ -1507,3 +1507,41 @@ class TestHugeAndHostileValues:
         with invalid("input_parameters", "deeper than 64"):
             _checks.parse_json("[" * 100_000, "input_parameters")
         assert _checks.json_depth('{"a": "[[[[", "b": [[1]]}') == 3
+
+
+class TestLoneSurrogates:
+    """Text no UTF-8 request can carry is refused by the models, naming the field."""
+
+    MESSAGE = "holds a lone surrogate (U+D800 at index 1)"
+
+    def test_rule_description(self) -> None:
+        """A lone surrogate in a rule's description is refused for ``description``."""
+        with invalid("description", self.MESSAGE, "cannot be encoded as UTF-8") as info:
+            OrgConfigRule.managed("r", IDENTIFIER, description="a\ud800")
+        assert str(info.value).encode("utf-8")
+
+    def test_input_parameter_value(self) -> None:
+        """A lone surrogate in an input parameter value names that parameter."""
+        with invalid("input_parameters['k'][0]", self.MESSAGE):
+            OrgConfigRule.managed("r", IDENTIFIER, input_parameters={"k": ["a\ud800"]})
+
+    def test_input_parameter_key(self) -> None:
+        """A lone surrogate in an input parameter name is refused, the label escaped."""
+        with invalid("input_parameters['a\\ud800']", "the key " + self.MESSAGE) as info:
+            OrgConfigRule.managed("r", IDENTIFIER, input_parameters={"a\ud800": "v"})
+        assert str(info.value).encode("utf-8")
+
+    def test_pack_parameter_value(self, template: Template) -> None:
+        """A lone surrogate in a pack parameter value names that parameter."""
+        with invalid("parameters['MaxAccessKeyAge']", self.MESSAGE):
+            pack(template, parameters={"MaxAccessKeyAge": "9\ud800"})
+
+    def test_policy_text(self) -> None:
+        """A lone surrogate in a Guard policy is refused before Guard or UTF-8 see it."""
+        with invalid("policy_text", "holds a lone surrogate (U+DC80 at index 5)"):
+            OrgConfigRule.custom_policy("r", "rule \udc80 { a exists }")
+
+    def test_surrogate_pairs_are_fine(self) -> None:
+        """A character outside the BMP is not a lone surrogate."""
+        rule = OrgConfigRule.managed("r", IDENTIFIER, description="a\U0001f600")
+        assert rule.description == "a\U0001f600"

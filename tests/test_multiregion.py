@@ -176,3 +176,42 @@ def test_the_template_bucket_is_made_on_request(sb: Sandbox) -> None:
     assert "OrgConfig" in s3.get_bucket_policy(Bucket="org-templates-x")["Policy"]
     with pytest.raises(e.ValidationError, match="no template_bucket"):
         Organization.connect(sb.session, "us-east-1").ensure_template_bucket()
+
+
+def test_a_service_validation_error_in_one_region_keeps_the_others(sb: Sandbox) -> None:
+    """The service refusing a put in one region is that region's error; the others go on."""
+    org = _org(sb)
+
+    def refuse(**kwargs: object) -> None:
+        from botocore.exceptions import ClientError
+
+        raise ClientError(
+            {"Error": {"Code": "ValidationException", "Message": "no"}}, "PutOrganizationConfigRule"
+        )
+
+    org.clients.client("config", "eu-west-1").meta.events.register(
+        "before-call.config-service.PutOrganizationConfigRule", refuse
+    )
+    multi = Regions(org, REGIONS).rules.put(
+        OrgConfigRule.managed("r", "S3_BUCKET_VERSIONING_ENABLED")
+    )
+    assert set(multi.errors) == {"eu-west-1"}
+    assert isinstance(multi.errors["eu-west-1"], e.InvalidRequestError)
+    result = multi.wait(raise_on_failure=False)
+    assert result.failed_regions == ("eu-west-1",)
+    assert result.results["us-east-1"].ok
+
+
+def test_connect_refuses_empty_and_inconsistent_regions(sb: Sandbox) -> None:
+    """An empty region list, or an exclusion of a region not listed, is refused."""
+    with pytest.raises(e.ValidationError) as empty:
+        Organization.connect(sb.session, "us-east-1", regions=[])
+    assert empty.value.field == "regions"
+    with pytest.raises(e.ValidationError) as stray:
+        Organization.connect(
+            sb.session, "us-east-1", regions=["us-east-1"], excluded_regions=["eu-west-1"]
+        )
+    assert stray.value.field == "excluded_regions"
+    with pytest.raises(e.ValidationError) as unknown:
+        Organization.connect(sb.session, "us-east-1").preflight(bogus=1)
+    assert unknown.value.field == "bogus"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from orgconfig import AccessDeniedError, Organization, OrganizationNotReadyError, ValidationError
-from orgconfig.buckets import ensure_bucket
+from orgconfig.buckets import apply_bucket_policy, ensure_bucket, template_bucket_policy
 from orgconfig.directory import CONFIG_MULTIACCOUNT_SETUP, CONFIG_SERVICE
 from orgconfig.preflight import (
     Check,
@@ -310,6 +310,50 @@ def test_a_bucket_policy_that_locks_members_out(sb: Sandbox, ready: Organization
     assert (missing.subject, missing.status) == ("awsconfigconforms-none", "problem")
 
 
+def test_a_delegated_admin_that_may_not_read_the_template_bucket(sb: Sandbox) -> None:
+    """A delegated admin using the management account's bucket without readers= is a problem."""
+    management = Organization.connect(sb.session, "us-east-1", template_bucket="org-templates")
+    management.ensure_template_bucket()
+    admin_id = sb.member_account_ids[0]
+    management.enable_prerequisites(delegated_admin=admin_id)
+    admin = Organization.connect(
+        sb.session_for(admin_id), "us-east-1", template_bucket="org-templates"
+    )
+    check = admin.preflight()["template_bucket"]
+    assert (check.status, check.subject) == ("problem", "org-templates")
+    assert f"No statement of the bucket policy allows the caller {admin_id} s3:GetObject" in (
+        check.detail
+    )
+    assert f"{admin_id} does not own the bucket" in check.detail
+    assert "InsufficientPermissionsException" in check.detail
+    assert check.remedy is not None
+    assert f"readers=[{admin_id!r}]" in check.remedy
+    assert "orgconfig.buckets.template_bucket_policy('org-templates'" in check.remedy
+    assert management.preflight()["template_bucket"].ok  # the owner reads through IAM
+    policy = template_bucket_policy(
+        "org-templates", organization_id=str(sb.organization_id), readers=[admin_id]
+    )
+    apply_bucket_policy(sb.client("s3"), "org-templates", policy)
+    assert admin.preflight()["template_bucket"].ok
+
+
+def test_a_deny_keeps_even_the_owner_from_the_templates(sb: Sandbox, ready: Organization) -> None:
+    """An explicit Deny of the caller's s3:GetObject is a problem, for the owner too."""
+    s3 = sb.client("s3")
+    ensure_bucket(s3, "org-templates", "us-east-1", organization_id=str(sb.organization_id))
+    deny = {
+        "Sid": "NoReads",
+        "Effect": "Deny",
+        "Principal": {"AWS": sb.management_account_id},
+        "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::org-templates/*",
+    }
+    apply_bucket_policy(s3, "org-templates", {"Statement": [deny]})
+    check = run_preflight(ready, template_bucket="org-templates")["template_bucket"]
+    assert check.status == "problem"
+    assert "statement 'NoReads' of the bucket policy denies the caller " in check.detail
+
+
 # -- arguments ---------------------------------------------------------------------------------
 
 
@@ -377,16 +421,27 @@ def test_enable_prerequisites_reports_missing_features() -> None:
         assert services["EnabledServicePrincipals"] == []
 
 
-@pytest.mark.parametrize("account", ["12345", "000000000000", "management"])
+@pytest.mark.parametrize("account", ["12345", "management"])
 def test_enable_prerequisites_checks_the_delegated_admin(
     sb: Sandbox, org: Organization, account: str
 ) -> None:
-    """A malformed id, an account not in the organization or the management account is refused."""
+    """A malformed id or the management account is refused for delegated_admin."""
     if account == "management":
         account = sb.management_account_id
     with pytest.raises(ValidationError) as caught:
         enable_prerequisites(org, account)
-    assert caught.value.field == "delegated_admin" or account == "000000000000"
+    assert caught.value.field == "delegated_admin"
+
+
+@pytest.mark.parametrize("account", ["000000000000", "999999999999"])
+def test_enable_prerequisites_names_delegated_admin_for_an_unknown_account(
+    sb: Sandbox, org: Organization, account: str
+) -> None:
+    """An account not in the organization is refused for delegated_admin, as documented."""
+    with pytest.raises(ValidationError) as caught:
+        org.enable_prerequisites(delegated_admin=account)
+    assert caught.value.field == "delegated_admin"
+    assert str(caught.value).startswith(f"delegated_admin: '{account}' is not an account of")
 
 
 def test_enable_prerequisites_refuses_a_fourth_admin(sb: Sandbox, org: Organization) -> None:
@@ -406,3 +461,23 @@ def test_check_is_a_value() -> None:
     assert check.ok
     with pytest.raises(ValueError, match="status"):
         Check("x", "X", "maybe", "?")  # type: ignore[arg-type]
+
+
+def test_the_prerequisites_guide_runs_as_written() -> None:
+    """Each block of docs/prerequisites.md runs on its own, as written, in a fitting org."""
+    from tests.test_docs import python_blocks, run_blocks
+
+    blocks = [b for b in python_blocks("prerequisites.md") if "with sandbox(" not in b]
+    assert len(blocks) == 3  # the sandbox's own block runs in tests/test_docs.py
+    with sandbox(accounts=2, regions=REGIONS, ous={"Workloads": 1}) as box:
+        box.client("s3").create_bucket(Bucket="my-org-templates")
+        admin = box.member_account_ids[0]  # the documented account id stands for this one
+        found: dict[str, object] = {}
+        for block in blocks:
+            namespace: dict[str, object] = {"print": lambda *a, **k: None}
+            run_blocks([block.replace("111122223333", admin)], namespace)
+            found.update(namespace)
+        assert isinstance(found["report"], PreflightReport)
+        assert Organization.connect(box.session_for(admin), "us-east-1").caller().may_deploy
+        policy = box.client("s3").get_bucket_policy(Bucket="my-org-templates")["Policy"]
+        assert f"arn:aws:iam::{admin}:root" in policy

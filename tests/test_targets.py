@@ -123,6 +123,48 @@ def test_an_unknown_ou_path_names_the_closest(org: Organization) -> None:
     assert "no OU 'Root/Workloads/Prd'" in str(info.value)
 
 
+def _slashed_ous(tree: Sandbox) -> tuple[str, str, str, str]:
+    """Add an OU named 'A/B' and an OU A with a child B under Workloads; one account in each.
+
+    Returns the two OU ids and the account moved into each.
+    """
+    orgs = tree.client("organizations")
+    workloads = tree.ou_ids["Workloads"]
+
+    def ou(parent: str, name: str) -> str:
+        created = orgs.create_organizational_unit(ParentId=parent, Name=name)
+        return str(created["OrganizationalUnit"]["Id"])
+
+    slashed = ou(workloads, "A/B")
+    nested = ou(ou(workloads, "A"), "B")
+    first, second = tree.ou_members["Workloads"][:2]
+    tree.move_account(first, slashed)
+    tree.move_account(second, nested)
+    return slashed, nested, first, second
+
+
+def test_an_ambiguous_ou_path_is_refused(tree: Sandbox) -> None:
+    """A path that an OU named 'A/B' and an OU B under A both have is refused: use the id."""
+    slashed, nested, _, _ = _slashed_ous(tree)
+    org = Organization.connect(tree.session, "us-east-1")
+    with pytest.raises(ValidationError) as info:
+        org.resolve(Targets(ous=["Root/Security", "Root/Workloads/A/B"]))
+    assert info.value.field == "targets.ous[1]"
+    assert "the path 'Root/Workloads/A/B' names 2 OUs" in str(info.value)
+    assert slashed in str(info.value)
+    assert nested in str(info.value)
+    assert "give the OU by its id instead" in str(info.value)
+
+
+def test_an_ou_named_with_a_slash_is_selected_by_id_alone(tree: Sandbox) -> None:
+    """By id, an OU named 'A/B' and the OU B under A select their own accounts only."""
+    slashed, nested, first, second = _slashed_ous(tree)
+    org = Organization.connect(tree.session, "us-east-1")
+    assert org.resolve(Targets(ous=[slashed])).included == {first}
+    assert org.resolve(Targets(ous=[nested])).included == {second}
+    assert org.resolve(Targets(ous=["Root/Workloads/A"])).included == {second}
+
+
 def test_an_unknown_ou_id_or_account_is_refused(org: Organization, tree: Sandbox) -> None:
     """OU ids and accounts not in the organization are refused, naming the selector."""
     real = tree.ou_ids["Security"]
@@ -339,11 +381,14 @@ def test_changes_summary_names_accounts() -> None:
 
 
 def test_the_targets_guide_runs() -> None:
-    """Every code block of docs/targets.md runs against a sandboxed organization."""
+    """Every code block of docs/targets.md runs on its own, given an ``org``, as written."""
     from tests.test_docs import python_blocks, run_blocks
 
     with sandbox(accounts=4, ous={"Workloads": 2}) as box:
         org = Organization.connect(box.session, "us-east-1")
-        namespace: dict[str, object] = {"org": org, "print": lambda *a, **k: None}
-        run_blocks(python_blocks("targets.md"), namespace)
-        assert namespace["changes"] == TargetChanges(names=org.account_names())
+        changes = []
+        for block in python_blocks("targets.md"):
+            namespace: dict[str, object] = {"org": org, "print": lambda *a, **k: None}
+            run_blocks([block], namespace)  # its own imports: no name from an earlier block
+            changes += [namespace["changes"]] if "changes" in namespace else []
+        assert changes == [TargetChanges(names=org.account_names())]

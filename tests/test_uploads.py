@@ -116,3 +116,20 @@ def test_a_malformed_prefix_is_a_validation_error(template: Template, prefix: An
     with pytest.raises(errors.ValidationError) as caught:
         upload_template(None, template, BUCKET, prefix=prefix)  # type: ignore[arg-type]
     assert caught.value.field == "prefix"
+
+
+@pytest.mark.parametrize("given", ["Resources: {}\n", b"Resources: {}\n", None, {"Resources": {}}])
+def test_a_template_that_is_not_a_template_is_a_validation_error(s3: Any, given: Any) -> None:
+    """Text, bytes or a mapping given as the template are refused before S3 is called."""
+    calls = _counting(s3)
+    with pytest.raises(errors.ValidationError) as caught:
+        upload_template(s3, given, BUCKET)
+    assert caught.value.field == "template"
+    assert f"must be an orgconfig.templates.Template, not {type(given).__name__}" in str(
+        caught.value
+    )
+    if isinstance(given, (str, bytes)):
+        assert "Template.from_string first" in str(caught.value)
+    with pytest.raises(errors.ValidationError, match=r"must be an orgconfig\.templates\.Template"):
+        template_key(given)
+    assert sum(calls.values()) == 0

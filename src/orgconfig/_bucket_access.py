@@ -91,6 +91,9 @@ class Request:
         resource: the ARN it acts on.
         context: the condition keys the request carries, lower-case names to values.
         absent: the condition keys it is known not to carry, lower-case.
+        not_arns: ARN patterns the principal (of unknown ARN) is known not to match: a
+            positive ``aws:PrincipalArn`` condition naming only these does not apply (the
+            caller of a put is never AWS Config's own service-linked role, say).
     """
 
     account_id: str
@@ -99,6 +102,7 @@ class Request:
     resource: str
     context: Mapping[str, str] = attrs.field(factory=dict)
     absent: frozenset[str] = frozenset()
+    not_arns: frozenset[str] = frozenset()
 
 
 @attrs.frozen
@@ -282,6 +286,8 @@ def _condition(operator: str, key: str, expected: Any, request: Request, why: li
         actual: str | None = request.context[name]
     elif name in request.absent:
         actual = None
+    elif _known_mismatch(operator, name, expected, request):
+        return False
     else:
         why.append(f"its condition on {key} depends on what the request carries")
         return None
@@ -302,6 +308,19 @@ def _condition(operator: str, key: str, expected: Any, request: Request, why: li
     else:
         hit = any((v == actual) if case else (v.lower() == actual.lower()) for v in values)
     return hit != negated
+
+
+def _known_mismatch(operator: str, name: str, expected: Any, request: Request) -> bool:
+    """A positive ``aws:PrincipalArn`` test naming only ARNs the principal is known not to be."""
+    spec = _OPERATORS.get(operator.removesuffix("IfExists"))
+    values = _listed(expected)
+    return (
+        name == "aws:principalarn"
+        and spec is not None
+        and not spec[1]
+        and bool(values)
+        and all(v in request.not_arns for v in values)
+    )
 
 
 def _bools(expected: Any) -> list[str]:
@@ -337,7 +356,10 @@ def member_request(
     return Request(account, role, action, resource, context=context, absent=absent)
 
 
-def reader_request(principal: str, organization_id: str, resource: str) -> Request:
+def reader_request(
+    principal: str, organization_id: str, resource: str, *, not_arns: frozenset[str] = frozenset()
+) -> Request:
+    """The ``s3:GetObject`` of a template by ``principal`` (an account's root: any principal)."""
     account = principal.split(":")[4]
     context = {
         "aws:principalorgid": organization_id,
@@ -348,7 +370,13 @@ def reader_request(principal: str, organization_id: str, resource: str) -> Reque
     if arn is not None:
         context["aws:principalarn"] = arn
     return Request(
-        account, arn, "s3:GetObject", resource, context=context, absent=_ABSENT | {"s3:x-amz-acl"}
+        account,
+        arn,
+        "s3:GetObject",
+        resource,
+        context=context,
+        absent=_ABSENT | {"s3:x-amz-acl"},
+        not_arns=not_arns,
     )
 
 

@@ -102,8 +102,9 @@ def unknown_identifier(identifier: str) -> tuple[str, str | None] | None:
     hint = f"; did you mean {near!r}?" if near else ""
     return (
         f"{checks.show(identifier)} is not an AWS managed rule identifier orgconfig knows{hint} "
-        "(an unknown identifier fails in every member account; if AWS added it since, "
-        "ignore this warning)",
+        "(AWS refuses an organization rule with an unknown identifier at the put, with "
+        "InvalidParameterValueException; in a conformance pack template, it fails in each "
+        "member account; if AWS added it since, ignore this warning)",
         near,
     )
 

@@ -55,6 +55,7 @@ __all__ = [
     "mapping_of",
     "matches",
     "names",
+    "no_surrogates",
     "none_if_empty",
     "one_of",
     "optional",
@@ -64,6 +65,7 @@ __all__ = [
     "satisfies",
     "show",
     "subscript",
+    "surrogate_at",
     "tags",
     "text",
     "tuple_of",
@@ -186,9 +188,35 @@ def matches(regex: str, what: str) -> Check:
     return satisfies(lambda x: pattern.fullmatch(x) is not None, lambda x: f"{show(x)} {what}")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def surrogate_at(value: str) -> int | None:
+    """The index of the first lone surrogate in ``value`` (no UTF-8 can carry one), or None."""
+    found = _SURROGATE.search(value)
+    return None if found is None else found.start()
+
+
+def _surrogate_message(value: str) -> str | None:
+    index = surrogate_at(value)
+    if index is None:
+        return None
+    return (
+        f"holds a lone surrogate (U+{ord(value[index]):04X} at index {index:,}), which cannot "
+        "be encoded as UTF-8: AWS cannot receive it"
+    )
+
+
+no_surrogates: Check = _surrogate_message
+"""The string holds no lone surrogate (``"\\ud800"``), which no request can carry."""
+
+
 def text(lo: int, hi: int, regex: str | None = None, hint: str = "") -> tuple[Check, ...]:
-    """A string of ``lo`` to ``hi`` characters, matching ``regex`` in full when given."""
-    checks = [is_a(str, "a string")]
+    """A string of ``lo`` to ``hi`` characters, matching ``regex`` in full when given.
+
+    A lone surrogate is refused too, before the length: no request can carry it.
+    """
+    checks = [is_a(str, "a string"), no_surrogates]
     if lo > 0:
         checks.append(
             satisfies(
@@ -445,7 +473,7 @@ def freeze_json(
             )
         return value
     if value is None or isinstance(value, (str, bool)):
-        return value
+        return _json_string(value, label) if isinstance(value, str) else value
     if isinstance(value, float):
         if not math.isfinite(value):
             raise fail(label, f"{value!r} cannot be written as JSON (no NaN or infinity)")
@@ -455,6 +483,7 @@ def freeze_json(
         for k, item in value.items():
             if not isinstance(k, str):
                 raise fail(label, f"the key {show(k)} is not a string, as JSON requires")
+            _json_string(k, f"{label}[{subscript(k)}]", "the key ")
             frozen[k] = freeze_json(item, f"{label}[{subscript(k)}]", depth + 1, budget)
         return FrozenDict(frozen)
     if isinstance(value, (list, tuple)):
@@ -466,6 +495,14 @@ def freeze_json(
         f"{type(value).__name__} {show(value)} cannot be written as JSON "
         "(use strings, numbers, booleans, None, lists and mappings)",
     )
+
+
+def _json_string(value: str, label: str, what: str = "") -> str:
+    """A JSON string (``what`` says which: a key), refused when it holds a lone surrogate."""
+    message = _surrogate_message(value)
+    if message is not None:
+        raise fail(label, f"{what}{message}")
+    return value
 
 
 def json_depth(text: str) -> int:

@@ -325,7 +325,9 @@ class _Polls:
         details = self._reader.account_details(False)
         if not details or not accounts:
             return accounts
-        if any(a.account_id not in details for a in accounts):
+        if any(a.account_id not in details or a.status.failed for a in accounts):
+            # An account unknown to the cached directory, or a failure that its state may
+            # explain (suspended since the directory was read): read it once more.
             details = self._reader.account_details(True) or details
         return tuple(
             attrs.evolve(

@@ -12,11 +12,21 @@ import concurrent.futures
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
+from orgconfig import _checks as checks
 from orgconfig import errors
 from orgconfig._aws import s3 as _s3
 from orgconfig._aws import translate_errors
 from orgconfig._aws.organizations import OrganizationsApi
-from orgconfig.buckets import check_bucket_policy
+from orgconfig._bucket_access import decide, problem_of, reader_request, statements_of
+from orgconfig._uploads import TEMPLATE_PREFIX
+from orgconfig.buckets import (
+    CONFORMS_ROLE_PATTERN,
+    check_bucket_policy,
+    partition_for_region,
+    template_object_arn,
+)
 from orgconfig.directory import CONFIG_MULTIACCOUNT_SETUP, CONFIG_SERVICE, Account, Caller
 from orgconfig.preflight import MAX_DELEGATED_ADMINISTRATORS, Check, CheckStatus, QuotaLimits
 
@@ -24,7 +34,7 @@ if TYPE_CHECKING:
     from orgconfig.organization import Organization
     from orgconfig.targets import Targets
 
-__all__ = ["ALL_FEATURES_REMEDY", "Context", "checks_of"]
+__all__ = ["ALL_FEATURES_REMEDY", "CallerRead", "Context", "caller_reads", "checks_of"]
 
 ALL_FEATURES_REMEDY = (
     "From the management account: aws organizations enable-all-features (console: AWS "
@@ -83,6 +93,13 @@ _QUOTA_REMEDY = {
         "--region <region>), or ask AWS Support for a higher limit (AWS Config service limits)"
     ),
 }
+_CALLER_READS_REMEDY = (
+    "From the bucket's owner, add the caller to the readers of the template bucket policy: "
+    "orgconfig.buckets.apply_bucket_policy(s3, {bucket!r}, orgconfig.buckets."
+    "template_bucket_policy({bucket!r}, organization_id={organization!r}, prefix={prefix!r}, "
+    "readers=[{caller!r}])) (AWS Config reads TemplateS3Uri as the caller: without it every put "
+    "of a pack from S3 is refused with InsufficientPermissionsException)"
+)
 _BUCKET_REMEDY = (
     "Apply the policy orgconfig generates: orgconfig.buckets.apply_bucket_policy(s3, "
     "{bucket!r}, orgconfig.buckets.{purpose}_bucket_policy({bucket!r}, organization_id="
@@ -138,7 +155,7 @@ class Context:
         """The accounts the targets select (every account without targets), read once."""
         if self._targeted is None:
             try:
-                accounts = self.org.accounts(refresh=True)
+                accounts: tuple[Account, ...] = self.org.accounts(refresh=True)
                 if self.targets is not None:
                     included = self.org.resolve(self.targets).included
                     accounts = tuple(a for a in accounts if a.id in included)
@@ -472,23 +489,155 @@ def bucket(
             "the bucket's owner",
             subject=name,
         )
+    partition = partition_for_region(ctx.org.home_region)
     problems = check_bucket_policy(
         policy,
         organization_id=organization,
         purpose=purpose,  # type: ignore[arg-type]
         bucket=name,
         prefix=prefix,
+        partition=partition,
     )
-    if not problems:
-        return Check(check_name, title, "ok", "the policy lets member accounts in", subject=name)
-    return Check(
-        check_name,
-        title,
-        "problem",
-        " ".join(problems),
-        remedy=_BUCKET_REMEDY.format(bucket=name, purpose=purpose, organization=organization),
-        subject=name,
+    remedies = (
+        [_BUCKET_REMEDY.format(bucket=name, purpose=purpose, organization=organization)]
+        if problems
+        else []
     )
+    unknown: str | None = None
+    if purpose == "template":
+        read = caller_reads(
+            ctx,
+            s3,
+            name,
+            prefix=prefix,
+            organization=organization,
+            policy=policy,
+            partition=partition,
+        )
+        if read.problem is not None:
+            problems.append(read.problem)
+        unknown = read.unknown
+        if read.problem is not None or unknown is not None:
+            remedies.append(read.remedy)
+    if problems:
+        detail = " ".join(problems) + (f" Also: {unknown}" if unknown else "")
+        status: CheckStatus = "problem"
+    elif unknown is not None:
+        detail, status = unknown, "unknown"
+    else:
+        detail, status = _BUCKET_OK[purpose], "ok"
+    remedy = " ".join(remedies) or None
+    return Check(check_name, title, status, detail, remedy=remedy, subject=name)
+
+
+_BUCKET_OK = {
+    "template": "the policy lets member accounts, and the caller, read the templates",
+    "delivery": "the policy lets member accounts in",
+}
+
+
+@attrs.frozen
+class CallerRead:
+    """Whether the caller itself may read templates from the bucket: a problem, unknown, or ok."""
+
+    problem: str | None = None
+    unknown: str | None = None
+    remedy: str = ""
+
+
+def caller_reads(
+    ctx: Context,
+    s3: Any,
+    name: str,
+    *,
+    prefix: str | None,
+    organization: str,
+    policy: str | None,
+    partition: str,
+) -> CallerRead:
+    """Whether the caller may ``s3:GetObject`` the templates under ``prefix``.
+
+    AWS Config reads a ``TemplateS3Uri`` as the caller, so a delegated administrator using the
+    management account's bucket needs a statement of the bucket policy (``readers=``).
+
+    The bucket owner's principals read through their identity policies (only an explicit
+    ``Deny`` stops them); any other account needs an ``Allow`` of the bucket policy, decided by
+    :func:`orgconfig._bucket_access.decide`.
+    """
+    caller = ctx.caller()
+    if isinstance(caller, Exception):
+        return CallerRead(
+            unknown=f"whether the caller may read the templates is unknown: {caller}",
+            remedy="Fix the error above (permissions, credentials), then run preflight again",
+        )
+    account = caller.account_id
+    resource = template_object_arn(name, prefix, partition)
+    remedy = _CALLER_READS_REMEDY.format(
+        bucket=name,
+        organization=organization,
+        prefix=TEMPLATE_PREFIX if prefix is None else prefix,
+        caller=account,
+    )
+    statements = _statements(policy)
+    if statements is None:
+        return CallerRead()  # not a usable policy: check_bucket_policy reports it
+    request = reader_request(
+        f"arn:{partition}:iam::{account}:root",
+        organization,
+        resource,
+        # AWS Config's conforms role is assumed by AWS Config only: never the caller of a put
+        not_arns=frozenset({CONFORMS_ROLE_PATTERN.format(partition=partition)}),
+    )
+    decision = decide(statements, request, owner=None, partition=partition)
+    if decision.outcome in ("allowed", "denied"):
+        problem = problem_of(decision, f"the caller {account}", "s3:GetObject", resource)
+        return CallerRead(problem=problem, remedy=remedy)
+    owned = _owns(s3, name, account)
+    if isinstance(owned, Exception):
+        return CallerRead(
+            unknown=f"no statement of the bucket policy surely lets the caller {account} "
+            f"s3:GetObject on {resource}, and whether {account} owns the bucket (and reads "
+            f"through its own IAM policies) could not be read: {owned}",
+            remedy=remedy,
+        )
+    if owned:
+        decision = decide(statements, request, owner=account, partition=partition)
+    problem = problem_of(decision, f"the caller {account}", "s3:GetObject", resource)
+    if problem is not None and not owned:
+        problem += (
+            f": {account} does not own the bucket, and AWS Config reads TemplateS3Uri as the "
+            "caller, so its puts of packs from this bucket are refused "
+            "(InsufficientPermissionsException)"
+        )
+    return CallerRead(problem=problem, remedy=remedy)
+
+
+def _statements(policy: str | None) -> list[Any] | None:
+    if policy is None or not policy.strip():
+        return []
+    try:
+        document = checks.parse_json(policy, "policy")
+    except errors.ValidationError:
+        return None
+    found = statements_of(document)
+    return None if found is None else list(found)
+
+
+def _owns(s3: Any, bucket: str, account: str) -> bool | Exception:
+    """Whether ``bucket`` is one of the caller's own (``ListBuckets`` lists only those)."""
+    doing = f"listing the buckets of {account}"
+    token: str | None = None
+    try:
+        while True:
+            with translate_errors("ListBuckets", None, service="s3", doing=doing):
+                answer = s3.list_buckets(**({"ContinuationToken": token} if token else {}))
+            if any(b.get("Name") == bucket for b in answer.get("Buckets", ())):
+                return True
+            token = answer.get("ContinuationToken")
+            if not token:
+                return False
+    except errors.OrgConfigError as e:
+        return e
 
 
 def organization_reader(ctx: Context) -> Callable[[], str]:

@@ -81,6 +81,22 @@ def check_prefix(prefix: object, *, field: str = "prefix") -> str:
     return prefix
 
 
+def _check_template(template: object) -> None:
+    from orgconfig.templates import Template  # noqa: PLC0415  (the templates import on use)
+
+    if not isinstance(template, Template):
+        hint = (
+            " (load text with orgconfig.templates.Template.from_string first)"
+            if isinstance(template, (str, bytes))
+            else ""
+        )
+        raise errors.ValidationError(
+            f"template must be an orgconfig.templates.Template, not {type(template).__name__}"
+            f"{hint}",
+            field="template",
+        )
+
+
 def template_key(template: Template, *, prefix: str = TEMPLATE_PREFIX) -> str:
     """Return the S3 key :func:`upload_template` stores ``template`` under.
 
@@ -91,6 +107,7 @@ def template_key(template: Template, *, prefix: str = TEMPLATE_PREFIX) -> str:
 
         assert template_key(template) == f"orgconfig/templates/{template.sha256}.yaml"
     """
+    _check_template(template)
     check_prefix(prefix)
     text = template.body.lstrip("\ufeff \t\r\n")
     suffix = "json" if text.startswith("{") else "yaml"
@@ -111,8 +128,9 @@ def upload_template(
     to read the template, carry :func:`orgconfig.buckets.template_bucket_policy`.
 
     Raises:
-        ValidationError: a malformed bucket name or prefix, or a URI over the 1,024 characters
-            ``TemplateS3Uri`` allows (``field="prefix"``).
+        ValidationError: a template that is not a :class:`~orgconfig.templates.Template`
+            (``field="template"``), a malformed bucket name or prefix, or a URI over the 1,024
+            characters ``TemplateS3Uri`` allows (``field="prefix"``).
         NotFoundError: there is no such bucket.
         AccessDeniedError: S3 refused the ``HeadObject`` or the ``PutObject``.
         TransportError: no answer from S3.
@@ -124,6 +142,7 @@ def upload_template(
             OrganizationConformancePackName="big-pack", TemplateS3Uri=uri
         )
     """
+    _check_template(template)
     check_bucket_name(bucket)
     key = template_key(template, prefix=prefix)
     uri = f"s3://{bucket}/{key}"

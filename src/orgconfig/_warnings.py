@@ -29,7 +29,11 @@ class OrgConfigWarning(UserWarning):
 
 
 class UnknownNameWarning(OrgConfigWarning):
-    """A name orgconfig does not know, which AWS may refuse later, in every member account.
+    """A name orgconfig does not know, which AWS may refuse: at the put, or in each member account.
+
+    An unknown managed rule identifier makes AWS refuse an organization rule's put
+    (``InvalidParameterValueException``); in a conformance pack template it fails in each
+    member account instead.
 
     Raised (as a warning) for a resource type missing from botocore's list of AWS Config
     resource types, and for a managed rule identifier missing from orgconfig's list of AWS

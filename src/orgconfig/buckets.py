@@ -44,12 +44,13 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 import boto3
 
+from orgconfig import _checks as checks
 from orgconfig import errors
 from orgconfig._aws import s3 as _s3
 from orgconfig._aws.clients import check_region
@@ -124,8 +125,48 @@ def partition_for_region(region: str) -> str:
 
 
 def conforms_role_arn(account_id: str, partition: str = "aws") -> str:
-    """Return the ARN of ``AWSServiceRoleForConfigConforms`` in ``account_id``."""
+    """Return the ARN of ``AWSServiceRoleForConfigConforms`` in ``account_id``.
+
+    Raises:
+        ValidationError: ``account_id`` is not 12 digits, or ``partition`` not an AWS partition.
+    """
+    checks.run(checks.ACCOUNT, account_id, "account_id")
+    _check_partition(partition)
     return CONFORMS_ROLE_PATTERN.format(partition=partition).replace("::*:", f"::{account_id}:")
+
+
+@functools.cache
+def _partitions() -> frozenset[str]:
+    return frozenset(boto3.Session().get_available_partitions())
+
+
+def _check_partition(partition: object) -> str:
+    """``partition`` if it is one of botocore's partitions (``aws``, ``aws-cn``...); else raise."""
+    known = _partitions()
+    if not isinstance(partition, str) or partition not in known:
+        raise errors.ValidationError(
+            f"partition must be an AWS partition ({', '.join(sorted(known))}), not "
+            f"{checks.show(partition)}",
+            field="partition",
+        )
+    return partition
+
+
+def _check_owner(owner: object) -> str | None:
+    if owner is not None:
+        checks.run(checks.ACCOUNT, owner, "owner")
+    return owner  # type: ignore[return-value]  # None, or a checked account id
+
+
+def _check_readers(readers: object, partition: str) -> list[tuple[str, str]]:
+    """``readers`` with their principals: a list of account ids or ARNs (never one string)."""
+    if isinstance(readers, (str, bytes, Mapping)) or not isinstance(readers, Iterable):
+        raise errors.ValidationError(
+            f"readers must be a list of account ids or IAM principal ARNs, not "
+            f"{type(readers).__name__} {checks.show(readers)} (write readers=[...] for one)",
+            field="readers",
+        )
+    return [(reader, _principal(reader, partition)) for reader in readers]
 
 
 def _check_org(organization_id: object) -> str:
@@ -148,8 +189,10 @@ def _check_delivery_bucket(bucket: str) -> str:
     return bucket
 
 
-def _delivery_folder(prefix: str | None) -> str:
-    if prefix is None or not prefix.strip("/"):
+def _delivery_folder(prefix: object) -> str:
+    if prefix is not None and not isinstance(prefix, str):
+        check_prefix(prefix, field="prefix")  # a ValidationError naming the type
+    if not isinstance(prefix, str) or not prefix.strip("/"):
         return ""
     folder = f"{prefix.strip('/')}/"
     check_prefix(folder, field="prefix")
@@ -163,14 +206,20 @@ def _conditions(organization_id: str, partition: str) -> dict[str, Any]:
     }
 
 
-def _principal(reader: str, partition: str) -> str:
+def _principal(reader: object, partition: str) -> str:
+    if not isinstance(reader, str):
+        raise errors.ValidationError(
+            f"A reader is an account id or an IAM principal ARN (a str), not "
+            f"{type(reader).__name__} {checks.show(reader)}",
+            field="readers",
+        )
     if re.fullmatch(r"\d{12}", reader):
         return f"arn:{partition}:iam::{reader}:root"
     if reader.startswith((f"arn:{partition}:iam::", f"arn:{partition}:sts::")):
         return reader
     raise errors.ValidationError(
         f"A reader is an account id or an IAM principal ARN of partition {partition!r}, "
-        f"not {reader!r}",
+        f"not {checks.show(reader)}",
         field="readers",
     )
 
@@ -203,6 +252,8 @@ def template_bucket_policy(
     check_bucket_name(bucket)
     _check_org(organization_id)
     check_prefix(prefix, field="prefix")
+    _check_partition(partition)
+    principals = sorted({principal for _, principal in _check_readers(readers, partition)})
     resource = f"arn:{partition}:s3:::{bucket}/{prefix}*"
     statements: list[dict[str, Any]] = [
         {
@@ -214,7 +265,6 @@ def template_bucket_policy(
             "Condition": _conditions(organization_id, partition),
         }
     ]
-    principals = sorted({_principal(r, partition) for r in readers})
     if principals:
         statements.append(
             {
@@ -245,6 +295,7 @@ def delivery_bucket_policy(
     """
     _check_delivery_bucket(bucket)
     _check_org(organization_id)
+    _check_partition(partition)
     folder = _delivery_folder(prefix)
     conditions = _conditions(organization_id, partition)
     return {
@@ -306,10 +357,24 @@ def _parse(policy: str | bytes | Mapping[str, Any] | None, field: str) -> dict[s
         return None
     if isinstance(policy, Mapping):
         return dict(policy)
+    if not isinstance(policy, (str, bytes)):
+        raise errors.ValidationError(
+            f"A bucket policy is JSON text or a mapping, not {type(policy).__name__}", field=field
+        )
     try:
-        document = json.loads(policy)
-    except ValueError as e:
-        raise errors.ValidationError(f"The bucket policy is not JSON: {e}", field=field) from e
+        text = policy.decode("utf-8") if isinstance(policy, bytes) else policy
+    except UnicodeDecodeError as e:
+        raise errors.ValidationError("The bucket policy is not UTF-8 text", field=field) from e
+    if checks.json_depth(text) > checks.MAX_JSON_DEPTH:
+        raise errors.ValidationError(
+            f"The bucket policy is nested deeper than {checks.MAX_JSON_DEPTH} levels", field=field
+        )
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError) as e:
+        raise errors.ValidationError(
+            f"The bucket policy is not JSON: {checks.show(str(e), 200)}", field=field
+        ) from e
     if not isinstance(document, dict):
         raise errors.ValidationError("The bucket policy is not a JSON object", field=field)
     return document
@@ -429,6 +494,16 @@ def ensure_bucket(
     check_region(region)
     check_bucket_name(bucket)
     _check_org(organization_id)
+    if account_id is not None:
+        checks.run(checks.ACCOUNT, account_id, "account_id")
+    bucket_policy(  # every argument checked before the first call
+        bucket,
+        purpose=purpose,
+        organization_id=organization_id,
+        prefix=prefix,
+        readers=readers,
+        partition=partition_for_region(region),
+    )
     doing = f"Could not set up the bucket {bucket}"
     found = _s3.bucket_region(s3_client, bucket, expected_owner=account_id, doing=doing)
     created = False
@@ -494,11 +569,15 @@ def check_bucket_policy(
                                            purpose="delivery"):
             print(problem)
     """
-    _check_org(organization_id)
-    if purpose not in _SIDS:
-        raise errors.ValidationError(
-            f"purpose must be 'template' or 'delivery', not {purpose!r}", field="purpose"
-        )
+    principals = _check_arguments(
+        organization_id,
+        purpose,
+        bucket=bucket,
+        prefix=prefix,
+        readers=readers,
+        owner=owner,
+        partition=partition,
+    )
     remedy = f"apply orgconfig.buckets.{purpose}_bucket_policy(...) with apply_bucket_policy"
     try:
         document = _parse(policy, "policy")
@@ -542,8 +621,7 @@ def check_bucket_policy(
             )
     if purpose == "template":
         key = _template_key(prefix)
-        for reader in readers:
-            principal = _principal(reader, partition)
+        for reader, principal in principals:
             resource = f"arn:{partition}:s3:::{bucket}/{key}"
             request = reader_request(principal, organization_id, resource)
             decision = decide(statements, request, owner=owner, partition=partition)
@@ -553,10 +631,43 @@ def check_bucket_policy(
     return problems
 
 
+def _check_arguments(
+    organization_id: str,
+    purpose: str,
+    *,
+    bucket: str | None,
+    prefix: str | None,
+    readers: object,
+    owner: str | None,
+    partition: str,
+) -> list[tuple[str, str]]:
+    """Check :func:`check_bucket_policy`'s arguments; return the readers with their principals."""
+    _check_org(organization_id)
+    if purpose not in _SIDS:
+        raise errors.ValidationError(
+            f"purpose must be 'template' or 'delivery', not {checks.show(purpose)}",
+            field="purpose",
+        )
+    _check_partition(partition)
+    _check_owner(owner)
+    if bucket is not None:
+        check_bucket_name(bucket)
+    if purpose == "template":
+        _template_key(prefix)
+    else:
+        _delivery_folder(prefix)
+    return _check_readers(readers, partition)
+
+
 def _template_key(prefix: str | None) -> str:
     prefix = TEMPLATE_PREFIX if prefix is None else prefix
     check_prefix(prefix, field="prefix")
     return f"{prefix}{'0' * 64}.yaml" if prefix == "" or prefix.endswith("/") else prefix
+
+
+def template_object_arn(bucket: str, prefix: str | None, partition: str = "aws") -> str:
+    """The ARN of a template under ``prefix`` (or of the key ``prefix``), as checks probe it."""
+    return f"arn:{partition}:s3:::{check_bucket_name(bucket)}/{_template_key(prefix)}"
 
 
 def _accesses(

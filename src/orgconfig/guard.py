@@ -37,6 +37,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from orgconfig import _checks as checks
 from orgconfig.errors import OrgConfigError, ValidationError
 
 __all__ = [
@@ -225,11 +226,40 @@ def _item_json(item: object) -> str:
             field="configuration_item",
         )
     try:
-        return json.dumps(item, default=_json_default)
+        text = json.dumps(item, default=_json_default, ensure_ascii=False)
     except (TypeError, ValueError) as e:
         raise ValidationError(
             f"configuration_item: cannot be written as JSON: {e}", field="configuration_item"
         ) from e
+    if checks.surrogate_at(text) is not None:
+        where = _surrogate_path(item)  # a key or value: json.dumps wrote only those
+        raise ValidationError(
+            f"configuration_item: {where} holds a lone surrogate, which no "
+            "configuration item AWS Config records can hold (it cannot be encoded as UTF-8); "
+            "fix the item, not the policy",
+            field="configuration_item",
+        )
+    return text
+
+
+def _surrogate_path(item: Mapping[str, Any]) -> str:
+    """Where the first lone surrogate of ``item`` is: ``configuration['a'][0]``, say."""
+    pending: list[tuple[str, Any]] = [("", item)]
+    while pending:
+        path, node = pending.pop()
+        if isinstance(node, str) and checks.surrogate_at(node) is not None:
+            return f"the value at {path}"
+        children: list[tuple[str, Any]] = []
+        if isinstance(node, Mapping):
+            for k, v in node.items():
+                if isinstance(k, str) and checks.surrogate_at(k) is not None:
+                    return f"a key of {path or 'the item'} ({checks.subscript(k)})"
+                name = k if not path and isinstance(k, str) and k.isidentifier() else None
+                children.append((name or f"{path}[{checks.subscript(k)}]", v))
+        elif isinstance(node, (list, tuple)):
+            children = [(f"{path}[{i}]", v) for i, v in enumerate(node)]
+        pending.extend(reversed(children))
+    return "a string"
 
 
 def _first_path(node: Any) -> str | None:

@@ -24,19 +24,22 @@ from __future__ import annotations
 import contextvars
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
+from orgconfig import _display as display
 from orgconfig import errors
 from orgconfig._clock import current_clock, participating
 from orgconfig._frozen import FrozenDict
+from orgconfig._results import account_table
 from orgconfig.deployments import POLICY_TIMEOUT, Deployment, DeploymentResult, ProgressCallback
+from orgconfig.redaction import redact
 from orgconfig.retries import check_duration
 
 if TYPE_CHECKING:
     from orgconfig.deployments import _Default
-    from orgconfig.models import ConformancePack, OrgConfigRule
+    from orgconfig.models import AccountStatus, ConformancePack, OrgConfigRule
     from orgconfig.organization import Organization
     from orgconfig.regional import ConformancePacks, OrgConfigRules
     from orgconfig.targets import Targets
@@ -59,6 +62,9 @@ def _frozen(value: Mapping[str, object]) -> Mapping[str, object]:
 @attrs.frozen
 class MultiRegionResult:
     """How a deployment to several regions ended: each region's result, or its error.
+
+    In IPython and Jupyter it shows as a table of its regions, failed ones first, then a table
+    of the failed accounts of every region; :meth:`to_dict` gives it as plain data.
 
     Attributes:
         name: the conformance pack or rule.
@@ -106,11 +112,110 @@ class MultiRegionResult:
                 lines.append(self.results[region].summary())
         return "\n".join(lines)
 
-    def __repr__(self) -> str:
+    def _headline(self) -> str:
         state = "ok" if self.ok else f"failed in {', '.join(self.failed_regions)}"
-        return (
-            f"<MultiRegionResult {self.kind} {self.name!r} in {len(self.regions)} regions: {state}>"
+        return f"{self.kind} {self.name!r} in {len(self.regions)} regions: {state}"
+
+    def __repr__(self) -> str:
+        return f"<MultiRegionResult {display.clean(self._headline())}>"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as plain data (JSON-ready), the shape of the CLI's ``--json``.
+
+        ``counts`` sums the regions' results (``accounts``: (account, region) deployments).
+        ``results`` maps each region with a result to its :meth:`DeploymentResult.to_dict
+        <orgconfig.DeploymentResult.to_dict>`; ``errors`` each region without one to the error
+        that kept it from one: its class name, AWS error code (or None), message, and, for a
+        timeout, the progress seen before time ran out (``last_result``, else None). See
+        ``docs/notebooks.md``.
+
+        Example::
+
+            {"name": "s3-baseline", "kind": "conformance_pack", "ok": False,
+             "regions": ["eu-west-1", "us-east-1"], "failed_regions": ["eu-west-1"],
+             "counts": {"regions": 2, "failed_regions": 1, "accounts": 5, "succeeded": 5,
+                        "failed": 0},
+             "results": {"us-east-1": {...}},
+             "errors": {"eu-west-1": {"type": "AccessDeniedError", "code": "AccessDenied",
+                                      "message": "...", "last_result": None}}}
+        """
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "ok": self.ok,
+            "regions": list(self.regions),
+            "failed_regions": list(self.failed_regions),
+            "counts": {
+                "regions": len(self.regions),
+                "failed_regions": len(self.failed_regions),
+                "accounts": self.accounts,
+                "succeeded": sum(len(r.succeeded) for r in self.results.values()),
+                "failed": sum(len(r.failed) for r in self.results.values()),
+            },
+            "results": {region: self.results[region].to_dict() for region in sorted(self.results)},
+            "errors": {region: _error_dict(self.errors[region]) for region in sorted(self.errors)},
+        }
+
+    _repr_pretty_ = display.repr_pretty
+    _repr_html_ = display.repr_html
+
+    def _view(self) -> display.View:
+        rows = []
+        for region in self.regions:
+            err = self.errors.get(region)
+            result = self.results.get(region)
+            if result is None and err is not None:
+                last = getattr(err, "last_result", None)
+                result = last if isinstance(last, DeploymentResult) else None
+            status, counts, count, what = "ERROR", "", "", ""
+            if result is not None:
+                status = result.status.value
+                counts = f"{len(result.succeeded)}/{len(result.accounts)}"
+                count = str(len(result.failed)) if result.failed else ""
+            if err is not None:
+                what = f"{type(err).__name__}: {display.first_line(err)}"
+            rows.append(display.Row((region, status, counts, count, what), _tone(result, err)))
+        regions = display.Table(
+            (
+                display.Column("region"),
+                display.Column("status", toned=True),
+                display.Column("succeeded"),
+                display.Column("failed", optional=True),
+                display.Column("error", width=60, optional=True),
+            ),
+            display.failures_first(rows),
+            noun="regions",
         )
+        failed = account_table(
+            ((region, account) for region in self.regions for account in self._failed(region)),
+            caption="failed accounts",
+        )
+        return display.View(self._headline(), (regions, failed))
+
+    def _failed(self, region: str) -> tuple[AccountStatus, ...]:
+        result = self.results.get(region)
+        return () if result is None else result.failed
+
+
+def _tone(result: DeploymentResult | None, err: errors.OrgConfigError | None) -> display.Tone:
+    if result is not None and result.failed:
+        return "bad"
+    if err is not None or result is None or result.status.failed:
+        return "bad"
+    if result.ok:
+        return "ok"
+    return "busy" if result.status.in_progress else "other"
+
+
+def _error_dict(err: errors.OrgConfigError) -> dict[str, Any]:
+    last = getattr(err, "last_result", None)
+    code = getattr(err, "code", None)
+    return {
+        "type": type(err).__name__,
+        "code": code if isinstance(code, str) else None,
+        "message": redact(str(err)),
+        "last_result": last.to_dict() if isinstance(last, DeploymentResult) else None,
+    }
 
 
 class MultiRegionDeployment:
@@ -349,10 +454,12 @@ class _Everywhere:
         for region in self._regions.names:
             try:
                 started[region] = call(self._collection(region))
-            except errors.ValidationError:
-                raise  # bad input is bad everywhere: nothing else is called
             except errors.OrgConfigError as err:
-                refused[region] = err
+                if isinstance(err, errors.ValidationError) and not isinstance(err, errors.ApiError):
+                    # Bad input, found before any call, is bad everywhere: the first region
+                    # raises it before it calls, so nothing has been called anywhere.
+                    raise
+                refused[region] = err  # the service's answer in this region alone
         if not started:
             raise next(iter(refused.values()))
         return MultiRegionDeployment(name, kind, started, refused)

@@ -167,8 +167,9 @@ TagReader = Callable[[Iterable[str]], Mapping[str, Mapping[str, str]]]
 def _unit_ids(
     tree: Tree, selectors: tuple[str, ...], label: str, organization_id: str
 ) -> list[str]:
-    by_path = {unit.path: unit.id for unit in tree.units}
-    by_path[ROOT_NAME] = tree.root_id
+    by_path: dict[str, list[str]] = {ROOT_NAME: [tree.root_id]}
+    for unit in tree.units:
+        by_path.setdefault(unit.path, []).append(unit.id)
     known_ids = {unit.id for unit in tree.units} | {tree.root_id}
     found: list[str] = []
     for i, selector in enumerate(selectors):
@@ -176,7 +177,7 @@ def _unit_ids(
             found.append(selector)
             continue
         if selector in by_path:
-            found.append(by_path[selector])
+            found.append(_one_unit(tree, selector, by_path[selector], f"{label}[{i}]"))
             continue
         pool = sorted(by_path if selector.startswith(ROOT_NAME) else known_ids)
         close = difflib.get_close_matches(selector, pool, n=3, cutoff=0.5)
@@ -185,6 +186,63 @@ def _unit_ids(
             f"{label}[{i}]", f"no OU {selector!r} in organization {organization_id}{hint}"
         )
     return found
+
+
+def _one_unit(tree: Tree, path: str, unit_ids: list[str], label: str) -> str:
+    """The one OU a path names; refused when an OU name with a ``/`` makes it ambiguous.
+
+    A path through an OU whose name contains ``/`` is refused even when no other OU has it
+    today: it would silently name another OU once one is created with the path's names.
+    """
+    units = tree.unit_by_id
+    slashed = [
+        units[unit_id]
+        for unit_id in unit_ids
+        if any("/" in units[ancestor].name for ancestor in _ancestors(tree, unit_id))
+    ]
+    if len(unit_ids) == 1 and not slashed:
+        return unit_ids[0]
+    listed = ", ".join(f"{u} ({units[u].name!r} under {units[u].parent_id})" for u in unit_ids)
+    what = (
+        f"the path {path!r} names {len(unit_ids)} OUs: {listed}"
+        if len(unit_ids) > 1
+        else f"the path {path!r} goes through an OU whose name contains '/': {listed}"
+    )
+    raise checks.fail(
+        label,
+        f"{what}; an OU name containing '/' cannot be written as a path: give the OU by its "
+        f"id instead (Targets(ous=[{unit_ids[0]!r}]))",
+    )
+
+
+def _ancestors(tree: Tree, unit_id: str) -> list[str]:
+    """``unit_id`` and the OUs above it (the root excluded)."""
+    units = tree.unit_by_id
+    chain: list[str] = []
+    while unit_id in units and unit_id not in chain:
+        chain.append(unit_id)
+        unit_id = units[unit_id].parent_id
+    return chain
+
+
+def _below(tree: Tree, unit_id: str) -> frozenset[str]:
+    """The accounts in ``unit_id`` or any OU under it, by the parent links (never by path).
+
+    Paths cannot tell an OU named ``"A/B"`` from an OU ``B`` under ``A``; parent ids can.
+    """
+    if unit_id == tree.root_id:
+        return frozenset(account.id for account in tree.accounts)
+    children: dict[str, list[str]] = {}
+    for unit in tree.units:
+        children.setdefault(unit.parent_id, []).append(unit.id)
+    inside = {unit_id}
+    pending = [unit_id]
+    while pending:
+        for child in children.get(pending.pop(), ()):
+            if child not in inside:
+                inside.add(child)
+                pending.append(child)
+    return frozenset(account.id for account in tree.accounts if account.parent_id in inside)
 
 
 def _known_accounts(
@@ -213,7 +271,7 @@ def _select(
     organization_id, known, account_tags = context
     selected: set[str] = set()
     for unit_id in _unit_ids(tree, ous, f"targets.{prefix}ous", organization_id):
-        selected |= tree.below(unit_id)
+        selected |= _below(tree, unit_id)
     selected |= _known_accounts(accounts, known, f"targets.{prefix}accounts", organization_id)
     if tags:
         selected |= {

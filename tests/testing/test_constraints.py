@@ -818,6 +818,57 @@ def test_describe_rule_calls_take_up_to_25_names(operation: str) -> None:
     assert "'organizationConfigRuleNames'" in error.message
 
 
+@pytest.mark.parametrize(
+    ("operation", "params", "path"),
+    [
+        (
+            RULE_PUT,
+            rule(OrganizationManagedRuleMetadata={**MANAGED, "Description": "a\ud800"}),
+            "organizationManagedRuleMetadata.description",
+        ),
+        (PACK_PUT, pack(TemplateBody=TEMPLATE + "# \udc80\n"), "templateBody"),
+        (
+            PACK_PUT,
+            pack(
+                ConformancePackInputParameters=[{"ParameterName": "p", "ParameterValue": "\ud800"}]
+            ),
+            "conformancePackInputParameters.1.member.parameterValue",
+        ),
+        (
+            RULE_PUT,
+            rule(OrganizationCustomPolicyRuleMetadata={**GUARD, "PolicyText": "rule \ud800 { }"}),
+            "organizationCustomPolicyRuleMetadata.policyText",
+        ),
+    ],
+)
+def test_a_lone_surrogate_is_a_validation_error(
+    operation: str, params: dict[str, Any], path: str
+) -> None:
+    """A string holding a lone surrogate answers ValidationException, never UnicodeEncodeError."""
+    error = error_of(operation, params)
+    assert error.code == "ValidationException"
+    assert f"at '{path}' failed to satisfy constraint" in error.message
+    assert "Member must contain only valid Unicode characters (no lone surrogate)" in error.message
+    assert error.message.encode("utf-8")  # the answer can be sent: the surrogate is escaped
+
+
+def test_a_lone_surrogate_through_boto3_is_a_client_error() -> None:
+    """A raw boto3 put with a lone surrogate gets a ValidationException ClientError."""
+    from botocore.exceptions import ClientError
+
+    from orgconfig.testing import sandbox
+
+    with sandbox(accounts=1) as sb:
+        config: Any = sb.client("config", "us-east-1")
+        with pytest.raises(ClientError) as caught:
+            config.put_organization_config_rule(
+                OrganizationConfigRuleName="rule",
+                OrganizationManagedRuleMetadata={**MANAGED, "Description": "\ud800"},
+            )
+    assert caught.value.response["Error"]["Code"] == "ValidationException"
+    assert "Value '\\ud800' at 'organizationManagedRuleMetadata.description'" in str(caught.value)
+
+
 # ------------------------------------------------------------------------------------------------
 # Constraint cases
 

@@ -17,6 +17,8 @@ from typing import Any
 import boto3
 import botocore.session
 from botocore.credentials import DeferredRefreshableCredentials
+from botocore.loaders import create_loader
+from botocore.regions import EndpointResolver
 
 from orgconfig import errors
 from orgconfig._aws import translate_errors
@@ -37,20 +39,26 @@ _SESSION_NAME = "orgconfig"
 
 
 @functools.cache
+def _endpoints() -> EndpointResolver:
+    """Botocore's endpoint data, read without a session (so no profile or config is read)."""
+    return EndpointResolver(create_loader().load_data("endpoints"))
+
+
+@functools.cache
 def known_regions() -> frozenset[str]:
     """Return every region where botocore's endpoint data lists AWS Config, in every partition."""
-    data = botocore.session.get_session()
+    data = _endpoints()
     regions: set[str] = set()
     for partition in data.get_available_partitions():
-        regions.update(data.get_available_regions("config", partition_name=partition))
+        regions.update(data.get_available_endpoints("config", partition))
     return frozenset(regions)
 
 
 def partition_regions(region: str) -> tuple[str, ...]:
     """Return every region where AWS Config runs in ``region``'s partition, sorted."""
-    data = botocore.session.get_session()
+    data = _endpoints()
     partition = data.get_partition_for_region(region)
-    return tuple(sorted(data.get_available_regions("config", partition_name=partition)))
+    return tuple(sorted(data.get_available_endpoints("config", partition)))
 
 
 def check_region(region: object, *, field: str = "region") -> str:

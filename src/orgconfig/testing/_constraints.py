@@ -192,8 +192,18 @@ def _wire_name(name: str, shape: Shape) -> str:
 
 
 def _utf16_length(text: str) -> int:
-    """Return the length of ``text`` as Java's ``String.length()`` counts it."""
-    return len(text.encode("utf-16-le")) // 2
+    r"""Return the length of ``text`` as Java's ``String.length()`` counts it.
+
+    A lone surrogate (which no UTF-8 request can carry, but a JSON ``\ud800`` escape can) is
+    one code unit, as in Java; it is refused by :data:`_VALID_UNICODE` before this matters.
+    """
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+_LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+_VALID_UNICODE: Final = "Member must contain only valid Unicode characters (no lone surrogate)"
+"""The sandbox's constraint for a string holding a lone surrogate (a JSON ``\\ud800`` escape
+decodes to one): no text the service stores can hold it. AWS's own wording is not documented."""
 
 
 def _bounds(operation_name: str, model_path: str, shape: Shape) -> tuple[int | None, int | None]:
@@ -317,6 +327,8 @@ def _string_constraints(
 ) -> list[str]:
     """Return every constraint of a string shape that ``value`` fails, in AWS's order."""
     failed: list[str] = []
+    if _LONE_SURROGATE.search(value):
+        failed.append(_VALID_UNICODE)
     enum: list[str] = shape.metadata.get("enum", [])
     if enum and value not in enum:
         failed.append(f"Member must satisfy enum value set: [{', '.join(enum)}]")
@@ -367,7 +379,9 @@ def _render(shape: Shape, value: Any) -> str:
 
 
 def _shown(shape: Shape, value: Any) -> str:
-    return f"'{_render(shape, value)}'"
+    r"""The value as a message shows it; a lone surrogate escaped (``\ud800``) so it is sendable."""
+    rendered = _render(shape, value)
+    return f"'{rendered.encode('utf-8', 'backslashreplace').decode('utf-8')}'"
 
 
 def _serialization_error(path: str, expected: str, value: Any) -> ServiceError:
