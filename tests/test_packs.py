@@ -736,3 +736,54 @@ def test_a_delete_blocked_by_a_suspended_account_says_so(sb: Sandbox, template: 
     assert "could not be deleted from, being suspended" in str(err)
     assert "remove suspended or closing accounts from the organization" in str(err)
     assert err.result.blocked == err.blocked
+
+
+def test_a_re_put_with_new_targets_records_the_new_targets(sb: Sandbox, template: Template) -> None:
+    """orgconfig's own tags follow each put (AWS applies Tags only at creation); others stay."""
+    from orgconfig import Targets
+    from orgconfig.targets import targets_from_tags
+
+    org = Organization.connect(sb.session, "us-east-1", polling=POLLING)
+    members = sb.member_account_ids
+    config = sb.session.client("config", region_name="us-east-1")
+
+    def tags() -> dict[str, str]:
+        arn = org.conformance_packs.get("baseline").arn
+        answer = config.list_tags_for_resource(ResourceArn=arn)["Tags"]
+        return {t["Key"]: t["Value"] for t in answer}
+
+    first = Targets(accounts=[members[0]])
+    org.conformance_packs.put(make_pack(template, tags={"team": "sec"}), targets=first).wait()
+    second = Targets(accounts=[members[1], members[2]])
+    org.conformance_packs.put(make_pack(template, tags={"team": "sec"}), targets=second).wait()
+    assert targets_from_tags(tags()) == second
+    org.conformance_packs.put(make_pack(template, tags={"team": "sec"})).wait()
+    left = tags()  # no targets now: the recorded ones are gone, the user's tag stays
+    assert left["team"] == "sec"
+    assert not [k for k in left if k.startswith("orgconfig:targets")]
+
+
+def test_targets_and_the_items_own_exclusions_that_leave_nobody_are_refused(
+    sb: Sandbox, template: Template
+) -> None:
+    """Targets whose every account the pack itself excludes would deploy nothing: refused."""
+    from orgconfig import Targets
+
+    org = Organization.connect(sb.session, "us-east-1", polling=POLLING)
+    only = sb.member_account_ids[0]
+    pack = make_pack(template, excluded_accounts=[only])
+    with pytest.raises(e.ValidationError, match="select no account") as info:
+        org.conformance_packs.put(pack, targets=Targets(accounts=[only]))
+    assert info.value.field == "targets"
+
+
+def test_a_long_lived_organization_sees_an_account_suspended_since(
+    sb: Sandbox, template: Template
+) -> None:
+    """A failure in an account suspended after the directory was read is still told apart."""
+    org = Organization.connect(sb.session, "us-east-1", polling=POLLING)
+    org.conformance_packs.put(make_pack(template)).wait()
+    sb.suspend_account(sb.member_account_ids[0])
+    with pytest.raises(e.DeploymentFailedError) as info:
+        org.conformance_packs.delete("baseline").wait()  # no org.refresh(): results read again
+    assert [a.account_state for a in info.value.blocked] == ["SUSPENDED"]

@@ -323,7 +323,8 @@ class Shape(Generic[_T]):
 
 
 PUT_PACK = Shape(ConformancePack, "PutOrganizationConformancePackRequest", unsent=["template"])
-PACK_INFO = Shape(ConformancePackInfo, "OrganizationConformancePack")
+# The tags are not in the describe answer: ListTagsForResource's are added when read.
+PACK_INFO = Shape(ConformancePackInfo, "OrganizationConformancePack", unsent=["tags"])
 PACK_STATUS = Shape(DeploymentStatus, "OrganizationConformancePackStatus")
 RULE_STATUS = Shape(DeploymentStatus, "OrganizationConfigRuleStatus")
 _FROM_ORGANIZATIONS = ("account_name", "account_state")  # not AWS Config's: never on its wire
@@ -393,16 +394,21 @@ def conformance_pack_info(
     item: OrganizationConformancePackTypeDef | Mapping[str, Any],
     *,
     sensitive: Iterable[str] = (),
+    tags: Mapping[str, str] | None = None,
 ) -> ConformancePackInfo:
     """A :class:`~orgconfig.ConformancePackInfo` from a DescribeOrganizationConformancePacks item.
 
-    ``sensitive`` names the parameters to mask in it (those absent from the item are ignored).
+    ``sensitive`` names the parameters to mask in it (those absent from the item are ignored);
+    ``tags`` are ListTagsForResource's answer (see :func:`tags_from_api`), when read.
 
     Raises:
         ValidationError: the item breaks a constraint of the model, or lacks a required key.
     """
     marks = _present(sensitive, item.get(PACK_INFO.wire_names["parameters"]), "ParameterName")
-    return PACK_INFO.structure({**item, PACK_INFO.wire_names["sensitive"]: marks})
+    answer: dict[str, Any] = {**item, PACK_INFO.wire_names["sensitive"]: marks}
+    if tags is not None:
+        answer[PACK_INFO.wire_names["tags"]] = tags_to_api(tags)
+    return PACK_INFO.structure(answer)
 
 
 def _present(names: Iterable[str], given: object, key: str | None) -> frozenset[str]:

@@ -62,6 +62,7 @@ from orgconfig._limits import (
     Frequency,
     TriggerType,
 )
+from orgconfig._recorded import TEMPLATE_SHA256_TAG
 from orgconfig._rules import OrgConfigRule, RuleKind
 from orgconfig._status import AccountStatus, DeploymentStatus, Status
 from orgconfig.templates import Template
@@ -267,7 +268,9 @@ class ConformancePack:
 class ConformancePackInfo:
     """What the service knows of a deployed conformance pack: what ``get(name)`` returns.
 
-    The service does not return the template, so this is not a :class:`ConformancePack`.
+    The service does not return the template, so this is not a :class:`ConformancePack`;
+    ``tags`` (from ListTagsForResource) hold what orgconfig recorded at put time, such as the
+    template's SHA-256 (:attr:`template_sha256`) and the targets (``orgconfig:targets``).
     Parameters are checked against the botocore model's limit (330), not the documented 60,
     so that whatever the service holds can be read. The parameters named in ``sensitive``
     show as ``'***'`` in ``repr()``: ``get()`` and ``list()`` fill it with the names known
@@ -307,6 +310,18 @@ class ConformancePackInfo:
     sensitive: frozenset[str] = attrs.field(
         default=frozenset(), converter=_parameter_names, eq=False, kw_only=True
     )
+    tags: Mapping[str, str] = attrs.field(
+        default=checks.EMPTY, converter=_fields.tags, validator=checks.tags(), kw_only=True
+    )
+
+    @property
+    def template_sha256(self) -> str | None:
+        """The SHA-256 of the template recorded when the pack was put (None if not recorded).
+
+        orgconfig records it on every put in the tag ``orgconfig:template-sha256``, hashed
+        with LF line endings (see :mod:`orgconfig.plan`).
+        """
+        return self.tags.get(TEMPLATE_SHA256_TAG)
 
     def __repr__(self) -> str:
         return _fields_repr(self, {"parameters": redaction.mask(self.parameters, self.sensitive)})

@@ -23,6 +23,8 @@ from orgconfig import _wire, errors, redaction
 from orgconfig._aws.config import ConfigApi
 from orgconfig._kinds import PACKS, RULES, Kind
 from orgconfig._readers import Reader
+from orgconfig._recorded import TEMPLATE_SHA256_TAG, template_sha256
+from orgconfig._tagging import arn_of, sync_own_tags
 from orgconfig._uploads import upload_template
 from orgconfig.deployments import Deployment
 from orgconfig.models import (
@@ -258,7 +260,7 @@ class _Collection(Generic[_T, _Info]):
                 field="targets",
             )
         resolution: Resolution = self._organization.resolve(targets)
-        if not resolution.included:
+        if not set(resolution.included) - set(item.excluded_accounts):
             raise errors.ValidationError(
                 "the targets select no account of the organization: nothing would be deployed",
                 field="targets",
@@ -268,9 +270,14 @@ class _Collection(Generic[_T, _Info]):
         return attrs.evolve(item, excluded_accounts=excluded, tags=tags)
 
     def _put(self, name: str, request: Mapping[str, Any], wait_if_busy: bool | None) -> Deployment:
-        return self._start(
-            name, "put", lambda: self._api.call(self._kind.put, request), wait_if_busy, request
-        )
+        wanted = {str(t["Key"]): str(t["Value"]) for t in request.get("Tags", [])}
+
+        def submit() -> None:
+            answer = self._api.call(self._kind.put, request)
+            # AWS applies Tags only when it creates: keep orgconfig's own tags true on updates.
+            sync_own_tags(self._api, arn_of(answer), wanted)
+
+        return self._start(name, "put", submit, wait_if_busy, request)
 
     # -- reading ------------------------------------------------------------------------
 
@@ -338,6 +345,10 @@ class _Collection(Generic[_T, _Info]):
         for batch in _batches(names, _NAMES_PER_CALL):
             yield from self._api.items(operation, key, {self._kind.names_param: batch})
 
+    def _tags(self, arn: str) -> dict[str, str]:
+        tags = self._api.items("ListTagsForResource", "Tags", {"ResourceArn": arn})
+        return _wire.tags_from_api(list(tags))
+
     def names(self) -> Iterator[str]:
         """Yield the name of every pack or rule this caller deployed in this region."""
         for item in self._api.items(self._kind.describe, self._kind.describe_key, {}):
@@ -374,7 +385,8 @@ class ConformancePacks(_Collection[ConformancePack, ConformancePackInfo]):
 
         A template over the 51,200 bytes a request body may carry is uploaded to the
         organization's ``template_bucket`` (see :meth:`~orgconfig.Organization.connect`) under
-        a key derived from its SHA-256, once, and sent as ``TemplateS3Uri``.
+        a key derived from its SHA-256, once, and sent as ``TemplateS3Uri``. The template's
+        SHA-256 (line endings as LF) is recorded in the tag ``orgconfig:template-sha256``.
 
         Raises:
             ValidationError: the template is over 51,200 bytes, was not loaded from S3, and no
@@ -401,11 +413,16 @@ class ConformancePacks(_Collection[ConformancePack, ConformancePackInfo]):
             s3 = self._organization.clients.client("s3", self.region)
             uri = upload_template(s3, template, bucket, prefix=self._organization.template_prefix)
             pack = attrs.evolve(pack, template=attrs.evolve(template, s3_uri=uri))
+        recorded = {**pack.tags, TEMPLATE_SHA256_TAG: template_sha256(template.body)}
+        pack = attrs.evolve(pack, tags=recorded)
         request = _wire.put_conformance_pack_request(pack)
         return self._put(pack.name, request, wait_if_busy)
 
     def get(self, name: str) -> ConformancePackInfo:
         """Return what the service knows of pack ``name`` (the template is not returned by AWS).
+
+        Two calls: DescribeOrganizationConformancePacks and ListTagsForResource (the tags
+        record the template's SHA-256 and the targets).
 
         The parameters known secret in this process show as ``'***'`` in its repr (see
         :mod:`orgconfig.redaction`).
@@ -428,8 +445,8 @@ class ConformancePacks(_Collection[ConformancePack, ConformancePackInfo]):
     def list(self, names: Iterable[str] | None = None) -> Iterator[ConformancePackInfo]:
         """Return an iterator over every pack (or those in ``names``, 25 per call).
 
-        Lazy, page by page. ``names`` is a list of names, never a single string; it is checked
-        at once, before any call.
+        Lazy, page by page, one ListTagsForResource per pack. ``names`` is a list of names,
+        never a single string; it is checked at once, before any call.
 
         Raises:
             ValidationError: ``names`` is not a list of valid names.
@@ -440,7 +457,8 @@ class ConformancePacks(_Collection[ConformancePack, ConformancePackInfo]):
         for item in self._describe_items(PACKS.describe, PACKS.describe_key, names):
             name = item.get(PACKS.name_param)
             hidden = redaction.sensitive_names(PACKS.key, name) if isinstance(name, str) else ()
-            yield _wire.conformance_pack_info(item, sensitive=hidden)
+            tags = self._tags(item["OrganizationConformancePackArn"])
+            yield _wire.conformance_pack_info(item, sensitive=hidden, tags=tags)
 
 
 class OrgConfigRules(_Collection[OrgConfigRule, OrgConfigRule]):
@@ -545,10 +563,6 @@ class OrgConfigRules(_Collection[OrgConfigRule, OrgConfigRule]):
         with self._naming(name):
             response = self._api.call("GetOrganizationCustomRulePolicy", {RULES.name_param: name})
         return str(response.get("PolicyText", ""))
-
-    def _tags(self, arn: str) -> dict[str, str]:
-        tags = self._api.items("ListTagsForResource", "Tags", {"ResourceArn": arn})
-        return _wire.tags_from_api(list(tags))
 
 
 class Region:
