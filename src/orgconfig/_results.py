@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import attrs
 
+from orgconfig import _display as display
 from orgconfig import errors
+from orgconfig._status import status_text
 from orgconfig.models import AccountStatus, DeploymentStatus, Status
 
-__all__ = ["DeploymentResult", "raise_for_failure"]
+__all__ = ["DeploymentResult", "account_table", "raise_for_failure"]
 
 _FAILURES_SHOWN = 20  # accounts listed in a DeploymentFailedError's message; .failures has all
 
@@ -15,6 +20,9 @@ _FAILURES_SHOWN = 20  # accounts listed in a DeploymentFailedError's message; .f
 @attrs.frozen
 class DeploymentResult:
     """How an organization-wide deployment ended (or stood, for a timeout's ``last_result``).
+
+    In IPython and Jupyter it shows as a table of its accounts, failed ones first, with their
+    names (when known), status and error; :meth:`to_dict` gives it as plain data.
 
     Attributes:
         name: the conformance pack or rule.
@@ -81,7 +89,96 @@ class DeploymentResult:
         )
 
     def __repr__(self) -> str:
-        return f"<DeploymentResult {self.summary()}>"
+        return f"<DeploymentResult {display.clean(self.summary())}>"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as plain data (JSON-ready), the shape of the CLI's ``--json``.
+
+        ``accounts`` holds each account's :meth:`AccountStatus.to_dict
+        <orgconfig.AccountStatus.to_dict>`, sorted by account id; ``counts`` counts them
+        (``failed`` includes ``blocked``). See ``docs/notebooks.md``.
+
+        Example::
+
+            {"name": "s3-baseline", "kind": "conformance_pack", "region": "us-east-1",
+             "status": "CREATE_FAILED", "ok": False,
+             "counts": {"accounts": 5, "succeeded": 4, "failed": 1, "blocked": 0,
+                        "in_progress": 0},
+             "elapsed": 1830.0, "polls": 12, "accounts": [...]}
+        """
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "region": self.region,
+            "status": self.status.value,
+            "ok": self.ok,
+            "counts": {
+                "accounts": len(self.accounts),
+                "succeeded": len(self.succeeded),
+                "failed": len(self.failed),
+                "blocked": len(self.blocked),
+                "in_progress": len(self.in_progress),
+            },
+            "elapsed": round(float(self.elapsed), 3),
+            "polls": self.polls,
+            "accounts": [account.to_dict() for account in self.accounts],
+        }
+
+    _repr_pretty_ = display.repr_pretty
+    _repr_html_ = display.repr_html
+
+    def _view(self) -> display.View:
+        notes: tuple[str, ...] = ()
+        if self.blocked:
+            notes = (
+                f"{len(self.blocked)} failed account(s) are suspended, closing or gone from the "
+                "organization: AWS Config cannot reach them (see .blocked)",
+            )
+        table = account_table(self.accounts)
+        return display.View(self.summary(), (table,) if table.rows else (), notes)
+
+
+def _tone(account: AccountStatus) -> display.Tone:
+    if account.status.failed:
+        return "warn" if account.blocked else "bad"
+    if account.status.in_progress:
+        return "busy"
+    return "ok" if account.status.succeeded else "other"
+
+
+def account_table(
+    accounts: Iterable[AccountStatus | tuple[str, AccountStatus]], caption: str | None = None
+) -> display.Table:
+    """Return a table of accounts' statuses, failures first.
+
+    Args:
+        accounts: the statuses, or (region, status) pairs for a table with a region column.
+        caption: the table's heading.
+    """
+    rows = []
+    for item in accounts:
+        region, account = item if isinstance(item, tuple) else ("", item)
+        status = status_text(account)
+        if account.account_state and account.account_state != "ACTIVE":
+            status += f" [{account.account_state}]"
+        cells = (
+            region,
+            account.account_id,
+            account.account_name or "",
+            status,
+            account.error_code or "",
+            account.error_message or "",
+        )
+        rows.append(display.Row(cells, _tone(account)))
+    columns = (
+        display.Column("region", optional=True),
+        display.Column("account"),
+        display.Column("name", width=30, optional=True),
+        display.Column("status", toned=True),
+        display.Column("error code", optional=True),
+        display.Column("error message", width=60, optional=True),
+    )
+    return display.Table(columns, display.failures_first(rows), caption, noun="accounts")
 
 
 _BLOCKED_REMEDY = (

@@ -12,14 +12,23 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
 from orgconfig import _checks as checks
+from orgconfig import _display as display
 from orgconfig import _limits as limits
+from orgconfig.redaction import redact
 
-__all__ = ["BLOCKED_STATES", "DEPARTED", "AccountStatus", "DeploymentStatus", "Status"]
+__all__ = [
+    "BLOCKED_STATES",
+    "DEPARTED",
+    "AccountStatus",
+    "DeploymentStatus",
+    "Status",
+    "status_text",
+]
 
 _Action = Literal["create", "update", "delete"]
 _ACTIONS: dict[str, _Action] = {"CREATE": "create", "UPDATE": "update", "DELETE": "delete"}
@@ -96,6 +105,25 @@ def _status(value: Status | str) -> Status:
         ) from None
 
 
+def status_text(record: DeploymentStatus | AccountStatus) -> str:
+    """The record's status as shown: the state, or ``UNKNOWN (the service's text)``."""
+    if record.status is Status.UNKNOWN and record.unknown_status:
+        return f"UNKNOWN ({record.unknown_status})"
+    return record.status.value
+
+
+def _error_text(record: DeploymentStatus | AccountStatus, width: int = 60) -> str:
+    """``": code: message"`` (shortened, one line), or nothing when there is no error."""
+    parts = [p for p in (record.error_code, record.error_message) if p]
+    if not parts:
+        return ""
+    return ": " + display.shorten(display.clean(": ".join(parts)), width)
+
+
+def _message(text: str | None) -> str | None:
+    return None if text is None else redact(text)
+
+
 def _keep_unknown_only(record: DeploymentStatus | AccountStatus) -> None:
     """Drop ``unknown_status`` from a record whose status is known (e.g. after ``evolve``)."""
     if record.status is not Status.UNKNOWN and record.unknown_status is not None:
@@ -131,6 +159,28 @@ class DeploymentStatus:
 
     def __attrs_post_init__(self) -> None:
         _keep_unknown_only(self)
+
+    def __repr__(self) -> str:
+        name = display.clean(repr(self.name))
+        return f"<DeploymentStatus {name} {status_text(self)}{_error_text(self)}>"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the status as plain data (JSON-ready; the time as ISO 8601 text).
+
+        The shape (every key always present; see ``docs/notebooks.md``)::
+
+            {"name": "s3-baseline", "status": "CREATE_FAILED", "unknown_status": None,
+             "error_code": "OrganizationAccessDeniedException", "error_message": "...",
+             "last_update": "2024-01-01T12:00:00+00:00"}
+        """
+        return {
+            "name": self.name,
+            "status": self.status.value,
+            "unknown_status": self.unknown_status,
+            "error_code": self.error_code,
+            "error_message": _message(self.error_message),
+            "last_update": display.iso(self.last_update),
+        }
 
 
 DEPARTED = "DEPARTED"
@@ -180,3 +230,33 @@ class AccountStatus:
     def blocked(self) -> bool:
         """True for an account AWS cannot act in: suspended, closing, or gone from the org."""
         return self.account_state in BLOCKED_STATES
+
+    def __repr__(self) -> str:
+        who = self.account_id
+        if self.account_name:
+            who += f" ({display.shorten(display.clean(self.account_name), 40)})"
+        state = f" [{self.account_state}]" if self.blocked else ""
+        return f"<AccountStatus {who}: {status_text(self)}{state}{_error_text(self)}>"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the account's status as plain data (JSON-ready; the time as ISO 8601 text).
+
+        The shape (every key always present; see ``docs/notebooks.md``)::
+
+            {"account_id": "111122223333", "account_name": "prod", "account_state": "ACTIVE",
+             "status": "CREATE_FAILED", "unknown_status": None,
+             "member_name": "OrgConformsPack-s3-baseline-abcd1234",
+             "error_code": "NoAvailableConfigurationRecorder", "error_message": "...",
+             "last_update": "2024-01-01T12:00:00+00:00"}
+        """
+        return {
+            "account_id": self.account_id,
+            "account_name": self.account_name,
+            "account_state": self.account_state,
+            "status": self.status.value,
+            "unknown_status": self.unknown_status,
+            "member_name": self.member_name,
+            "error_code": self.error_code,
+            "error_message": _message(self.error_message),
+            "last_update": display.iso(self.last_update),
+        }

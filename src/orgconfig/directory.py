@@ -19,14 +19,16 @@ need one ``ListTagsForResource`` per account: they are read only when asked for
 
 from __future__ import annotations
 
+import collections
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import attrs
 
 from orgconfig import _checks as checks
+from orgconfig import _display as display
 from orgconfig import errors
 from orgconfig._aws.organizations import OrganizationsApi
 from orgconfig._frozen import FrozenDict
@@ -36,11 +38,13 @@ __all__ = [
     "CONFIG_SERVICE",
     "ROOT_NAME",
     "Account",
+    "Accounts",
     "Caller",
     "CallerRole",
     "Directory",
     "OrganizationInfo",
     "OrganizationalUnit",
+    "OrganizationalUnits",
     "Tree",
 ]
 
@@ -105,6 +109,12 @@ class OrganizationInfo:
         """Whether all features are enabled (AWS Config's organization APIs need them)."""
         return self.feature_set == "ALL"
 
+    def __repr__(self) -> str:
+        return display.clean(
+            f"<OrganizationInfo {self.id}, management account {self.management_account_id}, "
+            f"feature set {self.feature_set}>"
+        )
+
 
 @attrs.frozen
 class OrganizationalUnit:
@@ -128,6 +138,25 @@ class OrganizationalUnit:
     def depth(self) -> int:
         """How deep under the root the OU is: 1 for a top-level OU."""
         return self.path.count("/")
+
+    def __repr__(self) -> str:
+        return display.clean(f"<OrganizationalUnit {self.id} {self.path!r}>")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the OU as plain data (JSON-ready; see ``docs/notebooks.md``).
+
+        Example::
+
+            {"id": "ou-ab12-cdef3456", "name": "Prod", "path": "Root/Workloads/Prod",
+             "parent_id": "ou-ab12-11112222", "arn": "arn:aws:organizations::..."}
+        """
+        return {
+            "id": self.id,
+            "name": self.name,
+            "path": self.path,
+            "parent_id": self.parent_id,
+            "arn": self.arn,
+        }
 
 
 @attrs.frozen
@@ -165,6 +194,109 @@ class Account:
     def is_active(self) -> bool:
         """Whether the account is ``ACTIVE`` (a suspended one cannot take deployments)."""
         return self.status == "ACTIVE"
+
+    def __repr__(self) -> str:
+        tags = "" if self.tags is None else f", {len(self.tags)} tag(s)"
+        name = display.shorten(self.name, 40)
+        return display.clean(f"<Account {self.id} {name!r} {self.status} in {self.ou_path}{tags}>")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the account as plain data (JSON-ready; see ``docs/notebooks.md``).
+
+        ``joined_at`` is ISO 8601 text or None; ``tags`` is None when they were not read.
+
+        Example::
+
+            {"id": "111122223333", "name": "prod", "email": "prod@example.com",
+             "status": "ACTIVE", "parent_id": "ou-ab12-cdef3456",
+             "ou_path": "Root/Workloads/Prod", "arn": "arn:aws:organizations::...",
+             "joined_method": "CREATED", "joined_at": "2024-01-01T12:00:00+00:00",
+             "tags": {"env": "prod"}}
+        """
+        return {
+            "id": self.id,
+            "name": self.name,
+            "email": self.email,
+            "status": self.status,
+            "parent_id": self.parent_id,
+            "ou_path": self.ou_path,
+            "arn": self.arn,
+            "joined_method": self.joined_method,
+            "joined_at": display.iso(self.joined_at),
+            "tags": None if self.tags is None else dict(self.tags),
+        }
+
+
+class Accounts(tuple[Account, ...]):
+    """The accounts :meth:`Organization.accounts <orgconfig.Organization.accounts>` returns.
+
+    A tuple (equal to a plain tuple of the same accounts; slicing gives a plain tuple) with a
+    short ``repr``, shown in IPython and Jupyter as a table: accounts that are not ``ACTIVE``
+    first, then the others, in the order of the organization's tree.
+
+    Example::
+
+        accounts = org.accounts()
+        accounts            # in a notebook: a table of id, name, status, OU
+        [a.to_dict() for a in accounts]
+    """
+
+    __slots__ = ()
+    _repr_pretty_ = display.repr_pretty
+    _repr_html_ = display.repr_html
+
+    def __repr__(self) -> str:
+        return f"<Accounts: {_counted(self).partition(': ')[2] or 'none'}>"
+
+    def _view(self) -> display.View:
+        rows = (display.Row(_cells(a), "ok" if a.is_active else "bad") for a in self)
+        table = display.Table(_ACCOUNT_COLUMNS, display.failures_first(rows), noun="accounts")
+        return display.View(_counted(self), (table,))
+
+
+_ACCOUNT_COLUMNS = (
+    display.Column("account"),
+    display.Column("name", width=30),
+    display.Column("status", toned=True),
+    display.Column("OU", width=40),
+    display.Column("tags", width=50, optional=True),
+)
+
+
+def _counted(accounts: Iterable[Account]) -> str:
+    states = collections.Counter(a.status for a in accounts)
+    total = sum(states.values())
+    noun = "account" if total == 1 else "accounts"
+    if not states:
+        return f"0 {noun}"
+    ordered = sorted(states.items(), key=lambda kv: (kv[0] != "ACTIVE", kv[0]))
+    return display.clean(f"{total} {noun}: " + ", ".join(f"{n} {s}" for s, n in ordered))
+
+
+def _cells(a: Account) -> tuple[str, ...]:
+    tags = ", ".join(f"{k}={v}" for k, v in sorted((a.tags or {}).items()))
+    return (a.id, a.name, a.status, a.ou_path, tags)
+
+
+class OrganizationalUnits(tuple[OrganizationalUnit, ...]):
+    """What :meth:`~orgconfig.Organization.organizational_units` returns: OUs, parents first.
+
+    A tuple (equal to a plain tuple of the same OUs; slicing gives a plain tuple) with a short
+    ``repr``, shown in IPython and Jupyter as a table of id, path and parent.
+    """
+
+    __slots__ = ()
+    _repr_pretty_ = display.repr_pretty
+    _repr_html_ = display.repr_html
+
+    def __repr__(self) -> str:
+        return f"<OrganizationalUnits: {len(self)}>"
+
+    def _view(self) -> display.View:
+        rows = [display.Row((u.id, u.path, u.parent_id)) for u in self]
+        columns = (display.Column("id"), display.Column("path", width=60), display.Column("parent"))
+        title = f"{len(self)} organizational unit{'' if len(self) == 1 else 's'}"
+        return display.View(title, (display.Table(columns, tuple(rows), noun="OUs"),))
 
 
 @attrs.frozen
@@ -250,6 +382,10 @@ class Caller:
             return "config_delegated_administrator"
         return "member"
 
+    def __repr__(self) -> str:
+        where = f" in {self.organization_id}" if self.organization_id else ""
+        return display.clean(f"<Caller {self.account_id}{where}: {self.role}>")
+
 
 @attrs.frozen
 class Tree:
@@ -262,8 +398,11 @@ class Tree:
     """
 
     root_id: str
-    units: tuple[OrganizationalUnit, ...]
-    accounts: tuple[Account, ...]
+    units: OrganizationalUnits = attrs.field(converter=OrganizationalUnits)
+    accounts: Accounts = attrs.field(converter=Accounts)
+
+    def __repr__(self) -> str:
+        return f"<Tree {self.root_id}: {len(self.units)} OUs, {len(self.accounts)} accounts>"
 
     @property
     def unit_by_id(self) -> Mapping[str, OrganizationalUnit]:
@@ -419,13 +558,13 @@ class Directory:
 
     # -- accounts and their tags -----------------------------------------------------------------
 
-    def accounts(self, refresh: bool = False, *, tags: bool = False) -> tuple[Account, ...]:
+    def accounts(self, refresh: bool = False, *, tags: bool = False) -> Accounts:
         """Return every account; with ``tags``, each with its tags (read once per account)."""
         found = self.tree(refresh).accounts
         if not tags:
             return found
         read = self.tags_of((a.id for a in found), refresh=refresh)
-        return tuple(attrs.evolve(a, tags=read[a.id]) for a in found)
+        return Accounts(attrs.evolve(a, tags=read[a.id]) for a in found)
 
     def account(self, account_id: str, *, tags: bool = False) -> Account:
         """Return one account; a ValidationError naming the closest ids when it is not one."""

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from orgconfig import _checks as checks
+from orgconfig import _display as display
 from orgconfig import errors
 from orgconfig._aws.clients import check_region
 from orgconfig._aws.organizations import OrganizationsApi
@@ -120,6 +121,11 @@ class Check:
         """Whether the prerequisite is met."""
         return self.status == "ok"
 
+    def __repr__(self) -> str:
+        about = f" ({self.subject})" if self.subject else ""
+        detail = "" if self.ok else f": {display.shorten(self.detail, 70)}"
+        return display.clean(f"<Check {self.name}{about} {self.status}{detail}>")
+
     def to_dict(self) -> dict[str, Any]:
         """Return the check as plain data (JSON-ready)."""
         return {
@@ -138,6 +144,9 @@ class Check:
 @attrs.frozen
 class PreflightReport:
     """Every prerequisite of a deployment, checked: what :func:`run_preflight` returns.
+
+    In IPython and Jupyter it shows as a table of its checks, problems first, then the unknown
+    ones, each with what was found and the remedy.
 
     Attributes:
         checks: one :class:`Check` per prerequisite, in a fixed order.
@@ -177,21 +186,74 @@ class PreflightReport:
 
     def summary(self) -> str:
         """Return the report as text: one line per check, then the detail and remedy of each."""
-        counts = f"{len(self.problems)} problem(s), {len(self.unknown)} unknown"
-        lines = [f"preflight in {', '.join(self.regions)}: {'ok' if self.ok else counts}"]
+        lines = [self._headline()]
         for check in self.checks:
             lines.append(f"  [{_MARKS[check.status]}] {check.title}: {check.detail}")
             if check.remedy and not check.ok:
                 lines.append(f"            remedy: {check.remedy}")
         return "\n".join(lines)
 
+    def _headline(self) -> str:
+        counts = f"{len(self.problems)} problem(s), {len(self.unknown)} unknown"
+        return f"preflight in {', '.join(self.regions)}: {'ok' if self.ok else counts}"
+
+    def __repr__(self) -> str:
+        return display.clean(f"<PreflightReport {self._headline()}, {len(self.checks)} checks>")
+
     def to_dict(self) -> dict[str, Any]:
-        """Return the report as plain data (JSON-ready)."""
+        """Return the report as plain data (JSON-ready), the shape of the CLI's ``--json``.
+
+        ``checks`` holds each :meth:`Check.to_dict`, in the report's order; ``counts`` counts
+        them by status. See ``docs/notebooks.md``.
+
+        Example::
+
+            {"ok": False, "regions": ["us-east-1"],
+             "counts": {"checks": 8, "ok": 7, "problem": 1, "unknown": 0},
+             "checks": [{"name": "all_features", "status": "ok", ...}, ...]}
+        """
         return {
             "ok": self.ok,
             "regions": list(self.regions),
+            "counts": {
+                "checks": len(self.checks),
+                "ok": sum(check.ok for check in self.checks),
+                "problem": len(self.problems),
+                "unknown": len(self.unknown),
+            },
             "checks": [check.to_dict() for check in self.checks],
         }
+
+    _repr_pretty_ = display.repr_pretty
+    _repr_html_ = display.repr_html
+
+    def _view(self) -> display.View:
+        tones: dict[str, display.Tone] = {"problem": "bad", "unknown": "warn", "ok": "ok"}
+        rows = display.failures_first(
+            display.Row(
+                (
+                    _MARKS[check.status].strip(),
+                    check.title + (f" ({check.subject})" if check.subject else ""),
+                    check.detail,
+                ),
+                tones[check.status],
+            )
+            for check in self.checks
+        )
+        columns = (
+            display.Column("status", toned=True),
+            display.Column("check", width=36),
+            display.Column("detail", width=60),
+        )
+        order = {"problem": 0, "unknown": 1}
+        remedies = tuple(
+            f"remedy for {check.title}{f' ({check.subject})' if check.subject else ''}: "
+            f"{check.remedy}"
+            for check in sorted(self.checks, key=lambda c: order.get(c.status, 2))
+            if check.remedy and not check.ok
+        )
+        table = display.Table(columns, rows, noun="checks")
+        return display.View(self._headline(), (table,), remedies)
 
 
 @attrs.frozen
@@ -404,7 +466,10 @@ def _to_register(
     """The principals to register ``delegated_admin`` for; a ValidationError when it cannot be."""
     register: list[str] = []
     if delegated_admin is not None:
-        org.account(delegated_admin)  # a ValidationError naming the closest ids
+        try:
+            org.account(delegated_admin)  # a ValidationError naming the closest ids
+        except errors.ValidationError as e:
+            raise checks.fail("delegated_admin", str(e).partition(": ")[2]) from e
         if delegated_admin == info.management_account_id:
             raise checks.fail(
                 "delegated_admin",
