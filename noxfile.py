@@ -41,6 +41,7 @@ MINIMUMS = (
     "cattrs==24.1.0",
     "tenacity==8.2.0",
     "PyYAML==6.0",
+    "click==8.2.0",
 )
 
 
@@ -78,7 +79,7 @@ def docs(session: nox.Session) -> None:
 def demo(session: nox.Session) -> None:
     """Run the demo: deploy to an organization simulated by the sandbox, show every account."""
     session.install("-e", ".[sandbox]")
-    session.run("python", "examples/demo.py", *session.posargs)
+    session.run("orgconfig", "demo", *session.posargs)
 
 
 @nox.session
