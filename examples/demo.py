@@ -9,7 +9,9 @@ name, fixes the recorder and deploys again, then deploys two rules, and shows ho
 joining the OU changes the targeted set. Members take 6 to 27 simulated minutes each; the
 virtual clock makes that instant.
 
-Run it with ``python3 -m pip install nox && python3 -m nox -s demo``.
+Run it with README's first command::
+
+    python3 -m venv .venv && .venv/bin/python -m pip install -q nox && .venv/bin/nox -s demo
 """
 
 from __future__ import annotations

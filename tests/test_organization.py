@@ -230,3 +230,15 @@ def test_the_client_factory_refuses_an_unknown_region(sb: Sandbox) -> None:
     org = Organization.connect(sb.session, "us-east-1")
     with pytest.raises(ValidationError, match="did you mean 'us-east-1'"):
         org.clients.client("config", "us-east1")
+
+
+def test_an_unknown_profile_in_the_environment_is_a_configuration_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """AWS_PROFILE naming no profile gives ConfigurationError with the remedy, not botocore's."""
+    from orgconfig.errors import ConfigurationError
+
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile-here")
+    with pytest.raises(ConfigurationError, match="name a profile that exists") as info:
+        Organization.connect(region="us-east-1")
+    assert info.value.field == "session"

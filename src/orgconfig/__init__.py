@@ -60,10 +60,13 @@ if TYPE_CHECKING:
         DeploymentResult,
         ProgressCallback,
     )
+    from orgconfig.desired import DesiredPack, DesiredRule, DesiredState, load_desired
     from orgconfig.directory import (
         Account,
+        Accounts,
         Caller,
         OrganizationalUnit,
+        OrganizationalUnits,
         OrganizationInfo,
     )
     from orgconfig.models import (
@@ -77,6 +80,7 @@ if TYPE_CHECKING:
     )
     from orgconfig.multiregion import MultiRegionDeployment, MultiRegionResult, Regions
     from orgconfig.organization import Organization
+    from orgconfig.plan import ApplyResult, Plan, PlannedChange, export_desired
     from orgconfig.preflight import Check, PreflightReport, QuotaLimits
     from orgconfig.regional import ConformancePacks, OrgConfigRules, Region
     from orgconfig.resolution import Resolution, TargetChanges
@@ -109,10 +113,22 @@ _WHERE = {
     ),
     "Organization": "orgconfig.organization",
     **dict.fromkeys(
-        ("Account", "Caller", "OrganizationalUnit", "OrganizationInfo"), "orgconfig.directory"
+        (
+            "Account",
+            "Accounts",
+            "Caller",
+            "OrganizationalUnit",
+            "OrganizationalUnits",
+            "OrganizationInfo",
+        ),
+        "orgconfig.directory",
     ),
     **dict.fromkeys(("Resolution", "TargetChanges"), "orgconfig.resolution"),
     "Targets": "orgconfig.targets",
+    **dict.fromkeys(
+        ("DesiredPack", "DesiredRule", "DesiredState", "load_desired"), "orgconfig.desired"
+    ),
+    **dict.fromkeys(("ApplyResult", "Plan", "PlannedChange", "export_desired"), "orgconfig.plan"),
     **dict.fromkeys(("Check", "PreflightReport", "QuotaLimits"), "orgconfig.preflight"),
     **dict.fromkeys(
         ("GuardNotCheckedWarning", "OrgConfigWarning", "UnknownNameWarning"),
@@ -146,7 +162,9 @@ __all__ = [
     "AccessDeniedError",
     "Account",
     "AccountStatus",
+    "Accounts",
     "ApiError",
+    "ApplyResult",
     "BusyPolicy",
     "CallRetryPolicy",
     "Caller",
@@ -163,6 +181,9 @@ __all__ = [
     "DeploymentStatus",
     "DeploymentSupersededError",
     "DeploymentTimeoutError",
+    "DesiredPack",
+    "DesiredRule",
+    "DesiredState",
     "GuardNotCheckedWarning",
     "InvalidRequestError",
     "LimitExceededError",
@@ -178,6 +199,9 @@ __all__ = [
     "OrganizationInfo",
     "OrganizationNotReadyError",
     "OrganizationalUnit",
+    "OrganizationalUnits",
+    "Plan",
+    "PlannedChange",
     "PollingPolicy",
     "PreflightReport",
     "ProgressCallback",
@@ -204,6 +228,8 @@ __all__ = [
     "UnknownNameWarning",
     "ValidationError",
     "__version__",
+    "export_desired",
+    "load_desired",
 ]
 
 

@@ -30,7 +30,14 @@ from orgconfig._aws.clients import (
 )
 from orgconfig._aws.organizations import OrganizationsApi
 from orgconfig._uploads import TEMPLATE_PREFIX
-from orgconfig.directory import Account, Caller, Directory, OrganizationalUnit, OrganizationInfo
+from orgconfig.directory import (
+    Account,
+    Accounts,
+    Caller,
+    Directory,
+    OrganizationalUnits,
+    OrganizationInfo,
+)
 from orgconfig.multiregion import Regions
 from orgconfig.regional import ConformancePacks, OrgConfigRules, Region
 from orgconfig.resolution import Resolution, resolve_targets
@@ -38,6 +45,8 @@ from orgconfig.retries import BusyPolicy, CallRetryPolicy, PollingPolicy
 from orgconfig.targets import Targets
 
 if TYPE_CHECKING:
+    from orgconfig.desired import DesiredState
+    from orgconfig.plan import Plan
     from orgconfig.preflight import PreflightReport
 
 __all__ = ["ALL_REGIONS", "Organization"]
@@ -45,6 +54,9 @@ __all__ = ["ALL_REGIONS", "Organization"]
 ALL_REGIONS: Final = "all"
 """``Organization.connect(regions="all")``: every region AWS Config runs in, in the partition."""
 
+_PREFLIGHT_OPTIONS = frozenset(
+    {"template_bucket", "template_prefix", "delivery_buckets", "limits", "max_workers"}
+)
 _REGION_NAME_MAX = 64  # longer than any region name: refused before it is compared or shown
 
 
@@ -241,9 +253,24 @@ class Organization:
         left_out = {_region(r) for r in excluded_regions}
         names: tuple[str, ...] = ()
         if regions is not None and regions != ALL_REGIONS:
-            names = tuple(
-                r for r in dict.fromkeys(_region(r) for r in regions) if r not in left_out
-            )
+            given = tuple(dict.fromkeys(_region(r) for r in regions))
+            if not given:
+                raise errors.ValidationError(
+                    "regions is empty: name at least one region, or leave it out for the home "
+                    "region alone",
+                    field="regions",
+                )
+            if left_out - set(given):
+                raise errors.ValidationError(
+                    f"excluded_regions names {', '.join(sorted(left_out - set(given)))}, which "
+                    "regions does not list",
+                    field="excluded_regions",
+                )
+            names = tuple(r for r in given if r not in left_out)
+            if not names:
+                raise errors.ValidationError(
+                    "excluded_regions leaves no region", field="excluded_regions"
+                )
         with _setup_errors():
             if session is None:
                 session = boto3.Session()
@@ -338,7 +365,7 @@ class Organization:
         """
         return self._directory.caller(refresh)
 
-    def accounts(self, refresh: bool = False, *, tags: bool = False) -> tuple[Account, ...]:
+    def accounts(self, refresh: bool = False, *, tags: bool = False) -> Accounts:
         """Return every account of the organization (the management account too), with its OU.
 
         The tree is walked once, parent by parent (``ListOrganizationalUnitsForParent`` and
@@ -367,7 +394,7 @@ class Organization:
         self._directory.account(account_id)
         return self._directory.tags_of([account_id], refresh=refresh)[account_id]
 
-    def organizational_units(self, refresh: bool = False) -> tuple[OrganizationalUnit, ...]:
+    def organizational_units(self, refresh: bool = False) -> OrganizationalUnits:
         """Return every OU, nested ones included, parents first, each with its path.
 
         Read with the accounts (one walk of the tree): see :meth:`accounts`.
@@ -433,6 +460,24 @@ class Organization:
         )
         return self.template_bucket
 
+    def plan(self, desired: DesiredState, prune: bool | Literal["all"] = False) -> Plan:
+        """Compare ``desired`` with what is deployed, per pack and rule and region.
+
+        Returns a :class:`~orgconfig.Plan` of creates, updates (with a field-level diff),
+        retries, deletes (only with ``prune``: orgconfig-managed items, or every item with
+        ``prune="all"``) and unchanged items; ``plan.apply()`` makes the changes. See
+        ``docs/desired-state.md``.
+
+        Example::
+
+            plan = org.plan(orgconfig.load_desired("org.yaml"))
+            print(plan.summary())
+            result = plan.apply()
+        """
+        from orgconfig.plan import make_plan  # noqa: PLC0415  (on use)
+
+        return make_plan(self, desired, prune)
+
     def preflight(
         self,
         targets: Targets | None = None,
@@ -454,6 +499,13 @@ class Organization:
         """
         from orgconfig.preflight import run_preflight  # noqa: PLC0415  (on use)
 
+        unknown = set(options) - _PREFLIGHT_OPTIONS
+        if unknown:
+            raise errors.ValidationError(
+                f"preflight() takes no option {', '.join(sorted(unknown))}; it takes "
+                f"{', '.join(sorted(_PREFLIGHT_OPTIONS))}",
+                field=sorted(unknown)[0],
+            )
         options.setdefault("template_bucket", self.template_bucket)
         if self.template_bucket is not None:
             options.setdefault("template_prefix", self.template_prefix)
