@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import pickle
 import re
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from html.parser import HTMLParser
 from typing import Any
@@ -23,6 +24,14 @@ from orgconfig import (
 from orgconfig import _display as display
 from orgconfig import errors as e
 from orgconfig.directory import Account, Accounts, OrganizationalUnit, OrganizationalUnits, Tree
+from orgconfig.plan import (
+    AccountResult,
+    ApplyResult,
+    FieldChange,
+    ItemResult,
+    Plan,
+    PlannedChange,
+)
 from orgconfig.preflight import Check, PreflightReport
 from orgconfig.testing import sandbox
 from tests.conftest import REPO
@@ -575,6 +584,183 @@ def test_the_organization_returns_displayable_tuples() -> None:
         assert repr(org.describe()).startswith("<OrganizationInfo o-")
 
 
+# -- plans and apply results -------------------------------------------------------------------
+
+
+def a_plan(org: Organization) -> Plan:
+    """One item of each action, in plan order (packs first, by name): unchanged first."""
+
+    def change(name: str, action: Any, **more: Any) -> PlannedChange:
+        return PlannedChange(kind="rule", name=name, region="us-east-1", action=action, **more)
+
+    items = (
+        change("a-same", "unchanged", status="CREATE_SUCCESSFUL"),
+        change("b-new", "create", accounts_added=("111111111111", "222222222222")),
+        change(
+            "c-changed",
+            "update",
+            status="UPDATE_SUCCESSFUL",
+            changes=(
+                FieldChange("input_parameters['key']", "old", HOSTILE),
+                FieldChange("input_parameters['secret']", "***", "***"),
+                FieldChange("template_sha256", "a" * 64, "b" * 64),
+            ),
+            accounts_added=("333333333333",),
+            accounts_removed=("444444444444", "555555555555", "666666666666", "777777777777"),
+        ),
+        change("d-gone", "delete", reason="not in the desired state", accounts_removed=("1" * 12,)),
+        change("e-failed", "retry", reason="the last deployment ended CREATE_FAILED: NoRecorder"),
+    )
+    return Plan(org, items, prune=True, fingerprint="f" * 64, organization_id="o-abc123")
+
+
+@pytest.fixture
+def org() -> Iterator[Organization]:
+    with sandbox() as sb:
+        yield Organization.connect(sb.session, "us-east-1")
+
+
+def test_plan_repr_and_table_changes_first(org: Organization) -> None:
+    """retry, delete, update, create, then unchanged; each change's fields summarised."""
+    plan = a_plan(org)
+    assert repr(plan) == "<Plan o-abc123: 1 create, 1 update, 1 retry, 1 delete, 1 unchanged>"
+    assert pretty(plan, cycle=True) == repr(plan)
+    text = pretty(plan)
+    assert text.splitlines()[0] == (
+        "plan for o-abc123: 1 create, 1 update, 1 retry, 1 delete, 1 unchanged (prune)"
+    )
+    assert text.splitlines()[-1] == "apply() makes 4 changes and never touches what is unchanged"
+    page = Page(plan._repr_html_())
+    assert "script" not in page.tags
+    assert page.headers[0] == ["action", "kind", "name", "region", "status now", "changes"]
+    names = [cells[2] for _, cells in page.rows]
+    assert names == ["e-failed", "d-gone", "c-changed", "b-new", "a-same"]
+    tones = [cls for cls, _ in page.rows]
+    assert tones == [f"orgconfig-{t}" for t in ("bad", "warn", "busy", "busy", "ok")]
+    details = {cells[2]: cells[5] for _, cells in page.rows}
+    assert details["e-failed"] == "the last deployment ended CREATE_FAILED: NoRecorder"
+    assert details["d-gone"] == "not in the desired state; from 1 account"
+    assert details["b-new"] == "to 2 accounts"
+    assert details["a-same"] == ""
+    assert details["c-changed"] == (
+        "input_parameters['key']: 'old' → \"<script>alert('x')</script>\"; "
+        "input_parameters['secret']: '***' → '***'; "
+        f"template_sha256: '{'a' * 30}… → '{'b' * 30}…; "
+        "+1 account: 333333333333; "
+        "-4 accounts: 444444444444, 555555555555, 666666666666 and 1 more"
+    )
+    assert HOSTILE not in plan._repr_html_()
+
+
+def test_a_plan_without_changes_says_so(org: Organization) -> None:
+    """An all-unchanged plan shows its items and a note that apply has nothing to do."""
+    same = PlannedChange(kind="rule", name="r", region="us-east-1", action="unchanged")
+    plan = Plan(org, (same,), prune=False, fingerprint="f", organization_id="o-abc123")
+    assert repr(plan) == "<Plan o-abc123: 1 unchanged>"
+    assert pretty(plan).splitlines()[-1] == "no changes: the organization holds what is desired"
+    assert repr(Plan(org, (), prune=False, fingerprint="f", organization_id="o-x")) == (
+        "<Plan o-x: empty>"
+    )
+
+
+def an_apply_result() -> ApplyResult:
+    """An ok change, then one failed in an account (hostile name), then one refused outright."""
+    ok = AccountResult("111111111111", "CREATE_SUCCESSFUL", "prod")
+    bad = AccountResult("222222222222", "CREATE_FAILED", HOSTILE, "NoRecorder", "no\nrecorder")
+    return ApplyResult(
+        items=(
+            ItemResult(
+                "rule", "fine", "us-east-1", "create", True, "CREATE_SUCCESSFUL", None, None, (ok,)
+            ),
+            ItemResult(
+                "conformance_pack",
+                "half",
+                "eu-west-1",
+                "update",
+                False,
+                "UPDATE_FAILED",
+                "DeploymentFailedError",
+                "it failed\nin detail",
+                (bad, ok),
+            ),
+            ItemResult(
+                "rule",
+                "refused",
+                "us-east-1",
+                "delete",
+                False,
+                None,
+                "AccessDeniedError",
+                "not allowed",
+                (),
+            ),
+        ),
+        unchanged=2,
+    )
+
+
+def test_apply_result_repr_and_failures_first_with_account_names() -> None:
+    """Failed changes first, then a table of their failed accounts, names escaped."""
+    result = an_apply_result()
+    assert repr(result) == "<ApplyResult applied 3 changes: 1 ok, 2 failed, 2 unchanged>"
+    assert pretty(result, cycle=True) == repr(result)
+    text = pretty(result)
+    assert text.splitlines()[0] == "applied 3 changes: 1 ok, 2 failed, 2 unchanged"
+    assert "it failed" in text
+    assert "in detail" not in text
+    assert "no recorder" in text
+    page = Page(result._repr_html_())
+    assert "script" not in page.tags
+    items, accounts = page.rows[:3], page.rows[3:]
+    assert [cells[3] for _, cells in items] == ["half", "refused", "fine"]
+    assert [cls for cls, _ in items] == ["orgconfig-bad", "orgconfig-bad", "orgconfig-ok"]
+    assert items[0][1][6] == "1/2"
+    assert items[1][1][7] == "AccessDeniedError: not allowed"
+    assert page.captions == ["failed accounts"]
+    assert accounts == [
+        (
+            "orgconfig-bad",
+            [
+                "conformance_pack",
+                "half",
+                "eu-west-1",
+                "222222222222",
+                HOSTILE,
+                "CREATE_FAILED",
+                "NoRecorder",
+                "no recorder",
+            ],
+        )
+    ]
+    assert HOSTILE not in result._repr_html_()
+    assert "plan again" in text.splitlines()[-1]
+    assert pretty(ApplyResult()).splitlines() == ["applied 0 changes: 0 ok, 0 failed, 0 unchanged"]
+
+
+def test_plan_and_apply_records_have_short_reprs(org: Organization) -> None:
+    """Every record of plan and apply shows as one short line, hostile text cleaned."""
+    plan = a_plan(org)
+    result = an_apply_result()
+    assert repr(plan.items[2]) == "<PlannedChange update rule 'c-changed' in us-east-1: 3 fields>"
+    assert repr(plan.items[2].changes[0]) == (
+        "<FieldChange input_parameters['key']: 'old' → \"<script>alert('x')</script>\">"
+    )
+    assert repr(result.items[1]) == (
+        "<ItemResult FAILED: update conformance_pack 'half' in eu-west-1: UPDATE_FAILED, "
+        "1 of 2 accounts failed>"
+    )
+    assert repr(result.items[2]) == (
+        "<ItemResult FAILED: delete rule 'refused' in us-east-1, AccessDeniedError>"
+    )
+    assert repr(result.items[1].accounts[0]) == (
+        "<AccountResult 222222222222 (<script>alert('x')</script>): CREATE_FAILED: "
+        "NoRecorder: no recorder>"
+    )
+    for record in (*plan.items, *result.items, *result.items[1].accounts):
+        assert "\n" not in repr(record)
+        assert len(repr(record)) < 160
+
+
 # -- the guide ----------------------------------------------------------------------------------
 
 
@@ -592,6 +778,10 @@ def test_the_notebooks_guide_runs_and_shows_what_it_says(monkeypatch: pytest.Mon
     shown = [result, result.results["eu-west-1"], namespace["report"], namespace["caller"]]
     shown += [namespace["accounts"], namespace["accounts"][3], namespace["units"][0]]
     shown.append(namespace["report"]["configuration_recorders"])
+    plan, applied = namespace["plan"], namespace["applied"]
+    assert pretty(plan) in page
+    assert pretty(applied) in page
+    shown += [plan, plan.items[0], applied, applied.items[0], namespace["rules"]]
     for item in shown:
         assert repr(item) in page
     failed = result.results["eu-west-1"].failed[0]

@@ -253,3 +253,18 @@ def test_the_iam_policy_names_every_call_and_real_actions() -> None:
         operations = set(session.get_service_model(service).operation_names)
         named = {a.split(":", 1)[1] for a in actions if a.startswith(f"{service}:")}
         assert named <= operations, named - operations
+
+
+def test_the_api_reference_names_every_public_name() -> None:
+    """docs/api.md documents each name of orgconfig.__all__ (the errors through their module)."""
+    import orgconfig
+    from orgconfig import errors
+
+    text = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
+    missing = [
+        name
+        for name in orgconfig.__all__
+        if name != "__version__" and name not in errors.__all__ and f"orgconfig.{name}" not in text
+    ]
+    assert missing == []
+    assert ".. automodule:: orgconfig.errors" in text

@@ -1,15 +1,19 @@
 """The records of plan and apply: changes planned, and how applying each ended.
 
 They report :mod:`orgconfig.plan` as their module; their ``to_dict()`` shapes are documented in
-``docs/desired-state.md`` and stay stable (the CLI's ``--json`` prints them).
+``docs/desired-state.md`` and stay stable (the CLI's ``--json`` prints them). In IPython and
+Jupyter, :class:`~orgconfig.plan.Plan` (:func:`plan_view`) and :class:`ApplyResult` show as
+tables, changes and failures first (see ``docs/notebooks.md``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Final, Literal
 
 import attrs
 
+from orgconfig import _display as display
 from orgconfig import errors
 from orgconfig.models import ConformancePack, OrgConfigRule
 from orgconfig.targets import Targets
@@ -24,6 +28,7 @@ __all__ = [
     "ItemResult",
     "PlanStaleError",
     "PlannedChange",
+    "changes_table",
 ]
 
 Action = Literal["create", "update", "retry", "delete", "unchanged"]
@@ -40,6 +45,38 @@ _SIGNS: Final[dict[str, str]] = {
     "delete": "-",
     "unchanged": "=",
 }
+
+# How a plan's table orders and colours its rows: what apply would do first, unchanged last.
+_DISPLAY_ORDER: Final[dict[str, int]] = {
+    "retry": 0,
+    "delete": 1,
+    "update": 2,
+    "create": 3,
+    "unchanged": 4,
+}
+_DISPLAY_TONES: Final[dict[str, display.Tone]] = {
+    "retry": "bad",
+    "delete": "warn",
+    "update": "busy",
+    "create": "busy",
+    "unchanged": "ok",
+}
+_FIELDS_SHOWN: Final = 4  # field changes summarised per row; the rest are counted
+_IDS_SHOWN: Final = 3  # account ids listed per row; the rest are counted
+
+
+def _value(value: Any) -> str:
+    """A field's value in a table cell: short, on one line (``none`` for None)."""
+    return "none" if value is None else display.shorten(display.clean(repr(value)), 32)
+
+
+def _some(ids: Sequence[str], limit: int = _IDS_SHOWN) -> str:
+    shown = ", ".join(ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 class PlanStaleError(errors.OrgConfigError):
@@ -66,6 +103,13 @@ class FieldChange:
     field: str
     before: Any
     after: Any
+
+    def summary(self) -> str:
+        """Return ``field: before → after``, each value shortened to one short line."""
+        return f"{display.clean(self.field)}: {_value(self.before)} → {_value(self.after)}"
+
+    def __repr__(self) -> str:
+        return f"<FieldChange {self.summary()}>"
 
     def to_dict(self) -> dict[str, Any]:
         """Return ``{"field", "before", "after"}``."""
@@ -122,6 +166,31 @@ class PlannedChange:
             lines.append(f"    accounts removed: {', '.join(self.accounts_removed)}")
         return "\n".join(lines)
 
+    def details(self) -> str:
+        """Return what the change does, in one line: reason, fields (summarised), accounts."""
+        parts = [self.reason] if self.reason else []
+        parts += [c.summary() for c in self.changes[:_FIELDS_SHOWN]]
+        if len(self.changes) > _FIELDS_SHOWN:
+            parts.append(f"and {_plural(len(self.changes) - _FIELDS_SHOWN, 'more field')}")
+        if self.action == "create":
+            parts.append(f"to {_plural(len(self.accounts_added), 'account')}")
+        elif self.action == "delete":
+            parts.append(f"from {_plural(len(self.accounts_removed), 'account')}")
+        else:
+            if self.accounts_added:
+                added = _plural(len(self.accounts_added), "account")
+                parts.append(f"+{added}: {_some(self.accounts_added)}")
+            if self.accounts_removed:
+                removed = _plural(len(self.accounts_removed), "account")
+                parts.append(f"-{removed}: {_some(self.accounts_removed)}")
+        return "; ".join(parts)
+
+    def __repr__(self) -> str:
+        what = f"{self.action} {self.kind} {display.clean(repr(self.name))} in {self.region}"
+        if self.changes:
+            what += f": {_plural(len(self.changes), 'field')}"
+        return f"<PlannedChange {what}>"
+
     def to_dict(self) -> dict[str, Any]:
         """Return the change as plain data (see ``docs/desired-state.md``)."""
         return {
@@ -160,6 +229,14 @@ class AccountResult:
     def ok(self) -> bool:
         """Whether the account ended ``*_SUCCESSFUL``."""
         return self.status.endswith("_SUCCESSFUL")
+
+    def __repr__(self) -> str:
+        who = self.account_id
+        if self.account_name:
+            who += f" ({display.shorten(display.clean(self.account_name), 40)})"
+        error = ": ".join(p for p in (self.error_code, self.error_message) if p)
+        error = f": {display.shorten(display.clean(error), 60)}" if error else ""
+        return f"<AccountResult {who}: {display.clean(self.status)}{error}>"
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain data."""
@@ -202,6 +279,19 @@ class ItemResult:
     def failed_accounts(self) -> tuple[AccountResult, ...]:
         """The accounts that did not end well."""
         return tuple(a for a in self.accounts if not a.ok)
+
+    def __repr__(self) -> str:
+        state = "ok" if self.ok else "FAILED"
+        what = f"{state}: {self.action} {self.kind} {display.clean(repr(self.name))}"
+        what += f" in {self.region}"
+        if self.status:
+            what += f": {self.status}"
+        bad = self.failed_accounts
+        if bad:
+            what += f", {len(bad)} of {len(self.accounts)} accounts failed"
+        elif self.error_type:
+            what += f", {self.error_type}"
+        return f"<ItemResult {what}>"
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain data (see ``docs/desired-state.md``)."""
@@ -271,9 +361,109 @@ class ApplyResult:
             "items": [i.to_dict() for i in self.items],
         }
 
+    def _headline(self) -> str:
+        made = len(self.items) - len(self.failed)
+        return (
+            f"applied {_plural(len(self.items), 'change')}: {made} ok, "
+            f"{len(self.failed)} failed, {self.unchanged} unchanged"
+        )
+
     def __repr__(self) -> str:
-        state = "ok" if self.ok else f"{len(self.failed)} failed"
-        return f"<ApplyResult {len(self.items)} changes: {state}>"
+        return f"<ApplyResult {self._headline()}>"
+
+    _repr_pretty_ = display.repr_pretty
+    _repr_html_ = display.repr_html
+
+    def _view(self) -> display.View:
+        rows = []
+        for item in self.items:
+            bad = item.failed_accounts
+            counts = (
+                f"{len(item.accounts) - len(bad)}/{len(item.accounts)}" if item.accounts else ""
+            )
+            error = f"{item.error_type}: {display.first_line(item.error)}" if item.error else ""
+            cells = (
+                "ok" if item.ok else "FAILED",
+                item.action,
+                item.kind,
+                item.name,
+                item.region,
+                item.status or "",
+                counts,
+                error,
+            )
+            rows.append(display.Row(cells, "ok" if item.ok else "bad"))
+        columns = (
+            display.Column("result", toned=True),
+            display.Column("action"),
+            display.Column("kind"),
+            display.Column("name"),
+            display.Column("region"),
+            display.Column("status", optional=True),
+            display.Column("accounts ok", optional=True),
+            display.Column("error", width=60, optional=True),
+        )
+        items = display.Table(columns, display.failures_first(rows), noun="changes")
+        accounts = display.Table(
+            (
+                display.Column("kind"),
+                display.Column("name"),
+                display.Column("region"),
+                display.Column("account"),
+                display.Column("account name", width=30, optional=True),
+                display.Column("status", toned=True),
+                display.Column("error code", optional=True),
+                display.Column("error message", width=60, optional=True),
+            ),
+            tuple(
+                display.Row(
+                    (
+                        item.kind,
+                        item.name,
+                        item.region,
+                        a.account_id,
+                        a.account_name or "",
+                        a.status,
+                        a.error_code or "",
+                        a.error_message or "",
+                    ),
+                    "bad",
+                )
+                for item in self.failed
+                for a in item.failed_accounts
+            ),
+            caption="failed accounts",
+            noun="accounts",
+        )
+        notes: tuple[str, ...] = ()
+        if self.failed:
+            notes = ("plan again to see what is left: a deployment that failed shows as retry",)
+        return display.View(self._headline(), (items, accounts), notes)
+
+
+def changes_table(items: Sequence[PlannedChange]) -> display.Table:
+    """Return a plan's items as a table: retry, delete, update, create, then unchanged.
+
+    Each row summarises the change: why (a failed last deployment, a prune), the fields that
+    differ (``field: before → after``), and the accounts added or removed.
+    """
+    ordered = sorted(items, key=lambda i: _DISPLAY_ORDER[i.action])
+    rows = tuple(
+        display.Row(
+            (i.action, i.kind, i.name, i.region, i.status or "", i.details()),
+            _DISPLAY_TONES[i.action],
+        )
+        for i in ordered
+    )
+    columns = (
+        display.Column("action", toned=True),
+        display.Column("kind"),
+        display.Column("name"),
+        display.Column("region"),
+        display.Column("status now", optional=True),
+        display.Column("changes", width=60, optional=True),
+    )
+    return display.Table(columns, rows, noun="items")
 
 
 for _cls in (

@@ -45,6 +45,7 @@ import json
 import os
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from orgconfig import _display as display
 from orgconfig import errors
 from orgconfig._plan_records import (
     ACTIONS,
@@ -56,6 +57,7 @@ from orgconfig._plan_records import (
     ItemResult,
     PlannedChange,
     PlanStaleError,
+    changes_table,
 )
 from orgconfig.deployments import POLICY_TIMEOUT
 
@@ -88,7 +90,9 @@ Prune = bool | Literal["all"]
 class Plan:
     """What applying a desired state would change: one :class:`PlannedChange` per item and region.
 
-    Build one with :func:`make_plan` (``org.plan(desired)``) or :meth:`load`.
+    Build one with :func:`make_plan` (``org.plan(desired)``) or :meth:`load`. In IPython and
+    Jupyter it shows as a table of its items, changes first (retry, delete, update, create,
+    then unchanged), each with its field-level differences summarised.
 
     Attributes:
         organization: the organization it was planned against.
@@ -149,10 +153,27 @@ class Plan:
             "items": [item.to_dict() for item in self.items],
         }
 
-    def __repr__(self) -> str:
+    def _counted(self) -> str:
         counts = self.counts()
-        shown = ", ".join(f"{counts[a]} {a}" for a in ACTIONS if counts[a])
-        return f"<Plan {self.organization_id}: {shown or 'empty'}>"
+        return ", ".join(f"{counts[a]} {a}" for a in ACTIONS if counts[a]) or "empty"
+
+    def __repr__(self) -> str:
+        return display.clean(f"<Plan {self.organization_id}: {self._counted()}>")
+
+    _repr_pretty_ = display.repr_pretty
+    _repr_html_ = display.repr_html
+
+    def _view(self) -> display.View:
+        title = f"plan for {self.organization_id}: {self._counted()}"
+        if self.prune:
+            title += " (prune all)" if self.prune == "all" else " (prune)"
+        if self.has_changes:
+            count = len(self.changes)
+            plural = "" if count == 1 else "s"
+            note = f"apply() makes {count} change{plural} and never touches what is unchanged"
+        else:
+            note = "no changes: the organization holds what is desired"
+        return display.View(title, (changes_table(self.items),), (note,))
 
     # -- saving -----------------------------------------------------------------------------
 

@@ -19,7 +19,8 @@ import attrs
 
 from orgconfig import _checks as checks
 from orgconfig import _limits as limits
-from orgconfig import _wire, errors, redaction
+from orgconfig import _listing as listing
+from orgconfig import _wire, errors
 from orgconfig._aws.config import ConfigApi
 from orgconfig._kinds import PACKS, RULES, Kind
 from orgconfig._readers import Reader
@@ -42,27 +43,16 @@ from orgconfig.templates import TEMPLATE_BODY_MAX_BYTES
 if TYPE_CHECKING:
     import boto3
 
+    from orgconfig._listing import Listing
     from orgconfig.organization import Organization
     from orgconfig.resolution import Resolution
 
 __all__ = ["ConformancePacks", "OrgConfigRules", "Region"]
 
-_NAMES_PER_CALL = 25
 _log = logging.getLogger("orgconfig")
 _T = TypeVar("_T")
 _Item = TypeVar("_Item", ConformancePack, OrgConfigRule)
 _Info = TypeVar("_Info")
-
-
-def _batches(names: Iterable[str], size: int) -> Iterator[list[str]]:
-    batch: list[str] = []
-    for name in names:
-        batch.append(name)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _status_filter(status: Status | str) -> str:
@@ -290,25 +280,24 @@ class _Collection(Generic[_T, _Info]):
         """
         return self.deployment(name).status()
 
-    def statuses(self, names: Iterable[str] | None = None) -> Iterator[DeploymentStatus]:
+    def statuses(self, names: Iterable[str] | None = None) -> Listing[DeploymentStatus]:
         """Return an iterator over the aggregate status of every pack or rule (or of ``names``).
 
-        Lazy, page by page. ``names`` is a list of names, never a single string; it is checked
-        at once, before any call.
+        Lazy, page by page; it shows as a table in a notebook, without being consumed
+        (``docs/notebooks.md``). ``names`` is a list of names, never a single string; it is
+        checked at once, before any call.
 
         Raises:
             ValidationError: ``names`` is not a list of valid names.
         """
-        return self._statuses(self._names(names))
-
-    def _statuses(self, names: tuple[str, ...] | None) -> Iterator[DeploymentStatus]:
-        for item in self._describe_items(self._kind.statuses, self._kind.statuses_key, names):
-            yield self._kind.status_from_api(item)
+        return listing.statuses(self._api, self._kind, self._names(names))
 
     def account_statuses(
         self, name: str, status: Status | str | None = None, account_id: str | None = None
-    ) -> Iterator[AccountStatus]:
+    ) -> Listing[AccountStatus]:
         """Return an iterator over the per-account status of ``name``, lazily, page by page.
+
+        It shows as a table in a notebook, failures first, without being consumed.
 
         ``status`` and ``account_id`` filter on the service side; a status that is not one of
         the nine states, an invalid name or account id raises at once, before any call.
@@ -321,38 +310,19 @@ class _Collection(Generic[_T, _Info]):
         self._name(name)
         if account_id is not None:
             checks.run(checks.ACCOUNT, account_id, "account_id")
-        params: dict[str, Any] = {self._kind.name_param: name}
         filters: dict[str, str] = {}
         if status is not None:
             filters[self._kind.detailed_status_filter] = _status_filter(status)
         if account_id is not None:
             filters["AccountId"] = account_id
-        if filters:
-            params["Filters"] = filters
-        return self._account_status_items(name, params)
+        return listing.account_statuses(self._api, self._kind, name, filters, self._naming)
 
-    def _account_status_items(self, name: str, params: dict[str, Any]) -> Iterator[AccountStatus]:
-        with self._naming(name):
-            for item in self._api.items(self._kind.detailed, self._kind.detailed_key, params):
-                yield self._kind.account_status_from_api(item)
+    def names(self) -> Listing[str]:
+        """Return an iterator over the name of every pack or rule this caller deployed here.
 
-    def _describe_items(
-        self, operation: str, key: str, names: tuple[str, ...] | None
-    ) -> Iterator[dict[str, Any]]:
-        if names is None:
-            yield from self._api.items(operation, key, {})
-            return
-        for batch in _batches(names, _NAMES_PER_CALL):
-            yield from self._api.items(operation, key, {self._kind.names_param: batch})
-
-    def _tags(self, arn: str) -> dict[str, str]:
-        tags = self._api.items("ListTagsForResource", "Tags", {"ResourceArn": arn})
-        return _wire.tags_from_api(list(tags))
-
-    def names(self) -> Iterator[str]:
-        """Yield the name of every pack or rule this caller deployed in this region."""
-        for item in self._api.items(self._kind.describe, self._kind.describe_key, {}):
-            yield str(item[self._kind.name_param])
+        Lazy, page by page; it shows as a table in a notebook, without being consumed.
+        """
+        return listing.names(self._api, self._kind)
 
 
 class ConformancePacks(_Collection[ConformancePack, ConformancePackInfo]):
@@ -442,23 +412,17 @@ class ConformancePacks(_Collection[ConformancePack, ConformancePackInfo]):
             region=self.region,
         )
 
-    def list(self, names: Iterable[str] | None = None) -> Iterator[ConformancePackInfo]:
+    def list(self, names: Iterable[str] | None = None) -> Listing[ConformancePackInfo]:
         """Return an iterator over every pack (or those in ``names``, 25 per call).
 
-        Lazy, page by page, one ListTagsForResource per pack. ``names`` is a list of names,
-        never a single string; it is checked at once, before any call.
+        Lazy, page by page, one ListTagsForResource per pack; it shows as a table in a
+        notebook, without being consumed. ``names`` is a list of names, never a single string;
+        it is checked at once, before any call.
 
         Raises:
             ValidationError: ``names`` is not a list of valid names.
         """
-        return self._list(self._names(names))
-
-    def _list(self, names: tuple[str, ...] | None) -> Iterator[ConformancePackInfo]:
-        for item in self._describe_items(PACKS.describe, PACKS.describe_key, names):
-            name = item.get(PACKS.name_param)
-            hidden = redaction.sensitive_names(PACKS.key, name) if isinstance(name, str) else ()
-            tags = self._tags(item["OrganizationConformancePackArn"])
-            yield _wire.conformance_pack_info(item, sensitive=hidden, tags=tags)
+        return listing.packs(self._api, self._names(names))
 
 
 class OrgConfigRules(_Collection[OrgConfigRule, OrgConfigRule]):
@@ -519,38 +483,17 @@ class OrgConfigRules(_Collection[OrgConfigRule, OrgConfigRule]):
             region=self.region,
         )
 
-    def list(self, names: Iterable[str] | None = None) -> Iterator[OrgConfigRule]:
+    def list(self, names: Iterable[str] | None = None) -> Listing[OrgConfigRule]:
         """Return an iterator over every rule (or those in ``names``, 25 per call), lazily.
 
         Each rule costs one ListTagsForResource call, and a Guard rule one more for its policy.
-        ``names`` is a list of names, never a single string; it is checked at once, before any
-        call.
+        It shows as a table in a notebook, without being consumed. ``names`` is a list of
+        names, never a single string; it is checked at once, before any call.
 
         Raises:
             ValidationError: ``names`` is not a list of valid names.
         """
-        return self._list(self._names(names))
-
-    def _list(self, names: tuple[str, ...] | None) -> Iterator[OrgConfigRule]:
-        for item in self._describe_items(RULES.describe, RULES.describe_key, names):
-            policy = None
-            if "OrganizationCustomPolicyRuleMetadata" in item:
-                policy = self.policy_text(item[RULES.name_param])
-            tags = self._tags(item["OrganizationConfigRuleArn"])
-            hidden = redaction.sensitive_names(RULES.key, str(item.get(RULES.name_param)))
-            try:
-                rule = _wire.config_rule(
-                    item, policy_text=policy, tags=tags, sensitive_inputs=hidden
-                )
-            except errors.ValidationError as err:
-                # Something put by another tool that orgconfig's model cannot represent: say
-                # which rule, rather than fail the whole listing with an anonymous error.
-                name = item[RULES.name_param]
-                raise errors.ValidationError(
-                    f"rule {name!r} as AWS holds it is not a valid OrgConfigRule: {err}",
-                    field=err.field,
-                ) from err
-            yield rule
+        return listing.rules(self._api, self._names(names), self.policy_text)
 
     def policy_text(self, name: str) -> str:
         """Return the Guard policy text of custom policy rule ``name``.
