@@ -78,7 +78,7 @@ def docs(session: nox.Session) -> None:
 @nox.session
 def demo(session: nox.Session) -> None:
     """Run the demo: deploy to an organization simulated by the sandbox, show every account."""
-    session.install("-e", ".[sandbox]")
+    session.install("-e", ".[sandbox,guard]")  # guard: the demo's Guard rule is checked
     session.run("orgconfig", "demo", *session.posargs)
 
 

@@ -428,3 +428,17 @@ def test_import_orgconfig_does_not_load_the_cli() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("plan", "x.yaml", "--bogus", "--json"),
+        ("nosuchcommand", "--json"),
+    ],
+)
+def test_json_after_a_usage_error_still_gives_json(args: tuple[str, ...]) -> None:
+    """--json written after the mistake still turns the usage error into a JSON document."""
+    code, data, _ = invoke(*args)
+    assert code == ExitCode.INVALID_INPUT
+    assert data["error"]["type"] == "UsageError"

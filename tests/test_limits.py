@@ -58,6 +58,11 @@ def _ours(name: str) -> Any:
 _CASES = [(name, s) for name, sources in MODEL_SOURCES.items() for s in sources]
 
 
+_OLDER_MODELS = {("PACK_PARAMETERS_MAX", 60), ("PACK_PARAMETERS_MODEL_MAX", 60)}
+"""(limit, model value) pairs of older botocore releases: the declared floor, 1.43.40, gives 60
+pack parameters where newer models give 330. The newest release is held to DEVIATIONS."""
+
+
 @pytest.mark.parametrize(
     ("name", "source"), _CASES, ids=[f"{n}-{s.shape}.{s.path}" for n, s in _CASES]
 )
@@ -66,6 +71,8 @@ def test_limit_matches_the_model_or_is_a_listed_deviation(
 ) -> None:
     """Each limit equals botocore's model where the model states it, unless listed in DEVIATIONS."""
     found = _model_value(model, source)
+    if (name, found) in _OLDER_MODELS:
+        return  # the declared botocore floor still has the older figure (nox -s minimums)
     if name in DEVIATIONS:
         assert found == DEVIATIONS[name].model, f"{name}: the model changed; review the deviation"
         assert _ours(name) != found, f"{name}: no longer deviates; remove it from DEVIATIONS"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from orgconfig import Organization, OrgConfigRule
-from orgconfig.desired import DesiredState, load_desired
+from orgconfig import Organization, OrgConfigRule, Targets
+from orgconfig.desired import DesiredRule, DesiredState, load_desired
 from orgconfig.plan import Plan, PlanStaleError, export_desired, make_plan
 from orgconfig.testing import Sandbox, sandbox
 from tests.conftest import PACK_TEMPLATE, POLLING
@@ -280,3 +280,21 @@ def test_export_then_load_round_trips(org: Organization, folder: Path, tmp_path:
         p.targets for p in state.conformance_packs
     ]
     assert not make_plan(org, again).has_changes
+
+
+def test_a_saved_plan_with_nothing_to_do_is_still_checked(tmp_path: Path) -> None:
+    """A saved all-unchanged plan applied after the organization changed is refused too."""
+    with sandbox(accounts=3, regions=("us-east-1",), seed=1, ous={"Workloads": 2}) as sb:
+        org = Organization.connect(sb.session, "us-east-1")
+        rule = OrgConfigRule.managed("r", "S3_BUCKET_VERSIONING_ENABLED")
+        desired = DesiredState(
+            conformance_packs=(),
+            rules=(DesiredRule(rule, targets=Targets(ous=["Root/Workloads"])),),
+            regions=("us-east-1",),
+        )
+        org.plan(desired).apply()
+        saved = tmp_path / "plan.json"
+        org.plan(desired).save(saved)
+        sb.add_account("outsider")  # joins the root, outside the targets
+        with pytest.raises(PlanStaleError):
+            Plan.load(saved, org).apply()

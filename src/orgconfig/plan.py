@@ -116,6 +116,7 @@ class Plan:
         self.prune = prune
         self.fingerprint = fingerprint
         self.organization_id = organization_id
+        self._saved = False  # read from a file: apply() always checks it is still true
 
     @property
     def changes(self) -> tuple[PlannedChange, ...]:
@@ -215,7 +216,9 @@ class Plan:
             raise errors.ValidationError(
                 f"cannot read the plan {os.fspath(path)!r}: {e}", field="path"
             ) from e
-        return plan_from_file(data, organization, os.fspath(path))
+        plan = plan_from_file(data, organization, os.fspath(path))
+        plan._saved = True
+        return plan
 
     # -- applying ---------------------------------------------------------------------------
 
@@ -270,7 +273,9 @@ class Plan:
             raise errors.ValidationError(
                 f"max_concurrency must be >= 1, got {max_concurrency}", field="max_concurrency"
             )
-        if verify and self.has_changes:
+        if verify and (self.has_changes or self._saved):
+            # A saved plan is checked even with nothing to change: "nothing to do" was true
+            # of the organization it was made against, not necessarily of today's.
             self.verify()
         return apply_plan(self, max_concurrency=max_concurrency, timeout=timeout)
 

@@ -74,7 +74,10 @@ class OrgconfigGroup(click.Group):
             return ExitCode.OK
         except click.UsageError as e:
             e.show()
-            if run.json:
+            # The parse stopped before --json was read when it came after the mistake: the
+            # arguments still say whether the caller asked for JSON.
+            asked = run.json or "--json" in (sys.argv[1:] if args is None else list(args))
+            if asked:
                 message = errors.ValidationError(e.format_message(), field=None)
                 click.echo(json.dumps(_usage(message), indent=2))
             return ExitCode.INVALID_INPUT
