@@ -298,3 +298,20 @@ def test_a_saved_plan_with_nothing_to_do_is_still_checked(tmp_path: Path) -> Non
         sb.add_account("outsider")  # joins the root, outside the targets
         with pytest.raises(PlanStaleError):
             Plan.load(saved, org).apply()
+
+
+def test_apply_reports_each_changes_progress() -> None:
+    """Plan.apply's on_progress hears each change's counts, ending at every account finished."""
+    with sandbox(accounts=3, regions=("us-east-1",), seed=1) as sb:
+        org = Organization.connect(sb.session, "us-east-1", polling=POLLING)
+        rule = OrgConfigRule.managed("r", "S3_BUCKET_VERSIONING_ENABLED")
+        desired = DesiredState(
+            conformance_packs=(), rules=(DesiredRule(rule),), regions=("us-east-1",)
+        )
+        seen: list[tuple[str, int, int]] = []
+        result = org.plan(desired).apply(
+            on_progress=lambda change, done, total: seen.append((change.name, done, total))
+        )
+        assert result.ok
+        assert seen[-1] == ("r", 4, 4)
+        assert {name for name, _, _ in seen} == {"r"}

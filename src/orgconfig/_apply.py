@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from orgconfig import _wire, errors
@@ -65,7 +65,12 @@ def _sync_user_tags(
         api.call("TagResource", {"ResourceArn": arn, "Tags": changed})
 
 
-def _run(plan: Plan, change: PlannedChange, timeout: float | _Default | None) -> ItemResult:
+def _run(
+    plan: Plan,
+    change: PlannedChange,
+    timeout: float | _Default | None,
+    on_progress: Callable[[PlannedChange, int, int], None] | None = None,
+) -> ItemResult:
     region = plan.organization.in_region(change.region)
     collection: ConformancePacks | OrgConfigRules = (
         region.conformance_packs if change.kind == "conformance_pack" else region.rules
@@ -77,7 +82,8 @@ def _run(plan: Plan, change: PlannedChange, timeout: float | _Default | None) ->
         else:
             assert change.item is not None, "a put without its item"
             deployment = collection.put(change.item)  # type: ignore[arg-type]  # kind matches
-        result: DeploymentResult = deployment.wait(timeout, raise_on_failure=False)
+        report = (lambda done, total: on_progress(change, done, total)) if on_progress else None
+        result: DeploymentResult = deployment.wait(timeout, report, raise_on_failure=False)
         if change.action == "update" and any(c.field.startswith("tags[") for c in change.changes):
             assert change.item is not None
             _sync_user_tags(collection, change.name, change.item.tags)
@@ -102,7 +108,11 @@ def _run(plan: Plan, change: PlannedChange, timeout: float | _Default | None) ->
 
 
 def apply_plan(
-    plan: Plan, *, max_concurrency: int, timeout: float | _Default | None
+    plan: Plan,
+    *,
+    max_concurrency: int,
+    timeout: float | _Default | None,
+    on_progress: Callable[[PlannedChange, int, int], None] | None = None,
 ) -> ApplyResult:
     """Run every change of ``plan``, ``max_concurrency`` at a time; see ``Plan.apply``."""
     changes = list(plan.changes)
@@ -116,7 +126,7 @@ def apply_plan(
                 if not pending:
                     return
                 index = pending.pop(0)
-            results[index] = _run(plan, changes[index], timeout)
+            results[index] = _run(plan, changes[index], timeout, on_progress)
 
     _run_together(work, min(max_concurrency, len(changes)))
     return ApplyResult(

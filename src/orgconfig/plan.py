@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from orgconfig import _display as display
@@ -246,6 +247,7 @@ class Plan:
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         timeout: float | _Default | None = POLICY_TIMEOUT,
         verify: bool = True,
+        on_progress: Callable[[PlannedChange, int, int], None] | None = None,
     ) -> ApplyResult:
         """Make the changes: puts and deletes, at most ``max_concurrency`` at a time.
 
@@ -257,6 +259,8 @@ class Plan:
             timeout: each change's wait (``None``: no limit; by default the polling policy's).
             verify: first check that the organization did not change since the plan was made
                 (:meth:`verify`).
+            on_progress: called with (change, accounts finished, accounts targeted) as each
+                change's deployment progresses: at its start, on every change of its counts.
 
         Raises:
             PlanStaleError: ``verify`` and the organization changed since the plan was made.
@@ -277,7 +281,9 @@ class Plan:
             # A saved plan is checked even with nothing to change: "nothing to do" was true
             # of the organization it was made against, not necessarily of today's.
             self.verify()
-        return apply_plan(self, max_concurrency=max_concurrency, timeout=timeout)
+        return apply_plan(
+            self, max_concurrency=max_concurrency, timeout=timeout, on_progress=on_progress
+        )
 
 
 def make_plan(organization: Organization, desired: DesiredState, prune: Prune = False) -> Plan:

@@ -274,7 +274,14 @@ def apply(
     else:
         made = make_plan(org, load_desired(source, session=org.session), _prune(prune, prune_all))  # type: ignore[arg-type]
     run.output.note(f"applying {len(made.changes)} change(s)")
-    result = made.apply(max_concurrency=max_concurrency, timeout=wait_timeout(timeout))
+    with run.output.progress("apply") as progress:
+        result = made.apply(
+            max_concurrency=max_concurrency,
+            timeout=wait_timeout(timeout),
+            on_progress=lambda change, done, total: progress.update(
+                f"{change.name}@{change.region}", done, total
+            ),
+        )
     text = made.summary() + "\n\n" + result.summary()
     run.output.result({"plan": made.to_dict(), "result": result.to_dict()}, text)
     return code_for_apply(item.error_type for item in result.failed)
