@@ -111,7 +111,7 @@ def test_policies_follow_the_partition() -> None:
         (lambda: template_bucket_policy(TEMPLATES, organization_id="org-1"), "organization_id"),
         (lambda: template_bucket_policy(TEMPLATES, organization_id=ORG, prefix="/x"), "prefix"),
         (lambda: template_bucket_policy(TEMPLATES, organization_id=ORG, readers=["x"]), "readers"),
-        (lambda: bucket_policy(TEMPLATES, purpose="other", organization_id=ORG), "purpose"),  # type: ignore[arg-type]
+        (lambda: bucket_policy(TEMPLATES, purpose="other", organization_id=ORG), "purpose"),  # type: ignore[arg-type]  # wrong on purpose
     ],
 )
 def test_malformed_arguments_are_validation_errors(call: Any, field: str) -> None:

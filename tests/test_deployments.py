@@ -357,7 +357,7 @@ def test_a_stale_final_state_right_after_the_put_is_not_the_result() -> None:
     from datetime import datetime, timezone
 
     clock = FakeClock()
-    clock.timestamp = lambda: 2_000_000 + clock.t  # type: ignore[attr-defined]
+    clock.timestamp = lambda: 2_000_000 + clock.t  # type: ignore[attr-defined]  # a wall time for this test
     old = datetime.fromtimestamp(1_000_000, tz=timezone.utc)
     new = datetime.fromtimestamp(2_000_100, tz=timezone.utc)
     api = ScriptedApi(
@@ -385,7 +385,7 @@ def test_resuming_a_finished_delete_reports_it_deleted() -> None:
 def test_a_new_pack_not_yet_visible_right_after_its_put_is_waited_for() -> None:
     """Right after a put, 'no such pack' is read lag, not NotFoundError."""
     clock = FakeClock()
-    clock.timestamp = lambda: 3_000_000 + clock.t  # type: ignore[attr-defined]
+    clock.timestamp = lambda: 3_000_000 + clock.t  # type: ignore[attr-defined]  # a wall time for this test
     gone = errors.NotFoundError("gone", code="NoSuchOrganizationConformancePackException")
     api = ScriptedApi(
         [gone, gone, agg("CREATE_SUCCESSFUL")], [[acct("111111111111", "CREATE_SUCCESSFUL")]]

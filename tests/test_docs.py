@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from orgconfig import Organization
+from orgconfig import MultiRegionResult, Organization
 from orgconfig.testing import Sandbox, sandbox
 from tests.conftest import POLLING, REPO
 
@@ -121,8 +121,9 @@ def test_the_quickstart_script_runs(monkeypatch: pytest.MonkeyPatch) -> None:
         if isinstance(sb, Sandbox):
             sb.stop()
     result = namespace["result"]
-    assert result.ok  # type: ignore[attr-defined]  # a MultiRegionResult
-    assert set(result.results) == {"us-east-1", "eu-west-1"}  # type: ignore[attr-defined]
+    assert isinstance(result, MultiRegionResult)
+    assert result.ok
+    assert set(result.results) == {"us-east-1", "eu-west-1"}
 
 
 def test_the_quickstart_desired_state_file_loads() -> None:

@@ -384,5 +384,5 @@ def test_policy_file_paths_name_the_field(tmp_path: Path) -> None:
     ]
     for path, field, fragment in cases:
         with pytest.raises(ValidationError, match=fragment) as info:
-            OrgConfigRule.custom_policy_from_file("r", path)  # type: ignore[arg-type]
+            OrgConfigRule.custom_policy_from_file("r", path)  # type: ignore[arg-type]  # wrong types on purpose
         assert info.value.field == field

@@ -282,5 +282,5 @@ def test_an_error_response_cannot_be_changed() -> None:
     with pytest.raises(TypeError):
         err.response["Error"]["Code"] = "x"  # the mutation tested
     with pytest.raises(TypeError):
-        err.response["new"] = 1  # type: ignore[index]
+        err.response["new"] = 1  # type: ignore[index]  # the mutation tested
     assert err.response["Error"]["Code"] == "ResourceInUseException"

@@ -9,7 +9,7 @@ from typing import Any
 
 import botocore.session
 import pytest
-from botocore.model import ServiceModel, Shape
+from botocore.model import ListShape, ServiceModel, Shape, StringShape, StructureShape
 
 from orgconfig import _limits
 from orgconfig._limits import DEVIATIONS, MODEL_SOURCES, NOT_IN_MODEL, ModelSource
@@ -36,8 +36,10 @@ def _shape_at(model: ServiceModel, source: ModelSource) -> Shape:
     shape = model.shape_for(source.shape)
     for step in source.path.split("."):
         name, _, rest = step.partition("[]")
-        shape = shape.members[name]  # type: ignore[attr-defined]
+        assert isinstance(shape, StructureShape)
+        shape = shape.members[name]
         if step.endswith("[]"):
+            assert isinstance(shape, ListShape)
             shape = shape.member
         assert not rest
     return shape
@@ -46,7 +48,8 @@ def _shape_at(model: ServiceModel, source: ModelSource) -> Shape:
 def _model_value(model: ServiceModel, source: ModelSource) -> Any:
     shape = _shape_at(model, source)
     if source.facet == "enum":
-        return frozenset(shape.enum)  # type: ignore[attr-defined]
+        assert isinstance(shape, StringShape)
+        return frozenset(shape.enum)
     return shape.metadata.get(source.facet)
 
 

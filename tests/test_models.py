@@ -1465,7 +1465,7 @@ class TestHugeAndHostileValues:
     def test_a_huge_integer_name(self, template: Template) -> None:
         """ConformancePack(10**5000, t) names the field and shows the integer by its size."""
         with invalid("name", "must be a string", "5,000 digits"):
-            ConformancePack(10**5000, template)  # type: ignore[arg-type]
+            ConformancePack(10**5000, template)  # type: ignore[arg-type]  # a huge int on purpose
 
     def test_a_huge_integer_parameter_value(self, template: Template) -> None:
         """An integer parameter value longer than a value may be is refused before str()."""

@@ -203,7 +203,7 @@ def test_connect_checks_every_argument(sb: Sandbox, kwargs: dict[str, object], f
     """Each wrong argument raises a ValidationError naming it, before any call."""
     before = sum(sb.api_calls.values())
     with pytest.raises(ValidationError) as info:
-        Organization.connect(sb.session, **kwargs)  # type: ignore[arg-type]
+        Organization.connect(sb.session, **kwargs)  # type: ignore[arg-type]  # wrong types on purpose
     assert info.value.field == field
     assert sum(sb.api_calls.values()) == before
 

@@ -460,7 +460,7 @@ def test_check_is_a_value() -> None:
     assert check == Check("x", "X", "ok", "fine")
     assert check.ok
     with pytest.raises(ValueError, match="status"):
-        Check("x", "X", "maybe", "?")  # type: ignore[arg-type]
+        Check("x", "X", "maybe", "?")  # type: ignore[arg-type]  # an unknown status on purpose
 
 
 def test_the_prerequisites_guide_runs_as_written() -> None:

@@ -319,11 +319,11 @@ def test_concurrent_waits_on_the_virtual_clock_poll_as_if_alone() -> None:
         (lambda: CallRetryPolicy(mode="fast"), "mode"),  # type: ignore[arg-type]  # wrong on purpose
         (lambda: CallRetryPolicy(max_attempts=0), "max_attempts"),
         (lambda: CallRetryPolicy(max_attempts=True), "max_attempts"),
-        (lambda: CallRetryPolicy(max_attempts=2.5), "max_attempts"),  # type: ignore[arg-type]
+        (lambda: CallRetryPolicy(max_attempts=2.5), "max_attempts"),  # type: ignore[arg-type]  # wrong on purpose
         (lambda: CallRetryPolicy(connect_timeout=0), "connect_timeout"),
         (lambda: CallRetryPolicy(read_timeout=float("inf")), "read_timeout"),
         (lambda: BusyPolicy(max_attempts=10**5000), "max_attempts"),
-        (lambda: PollingPolicy().delay("3"), "attempt"),  # type: ignore[arg-type]
+        (lambda: PollingPolicy().delay("3"), "attempt"),  # type: ignore[arg-type]  # wrong on purpose
         (lambda: PollingPolicy().delay(True), "attempt"),
     ],
 )

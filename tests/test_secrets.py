@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -61,9 +62,9 @@ def redacting() -> Iterator[None]:
         redaction.uninstall()
 
 
-def _pack(template: Template, **kwargs: object) -> ConformancePack:
+def _pack(template: Template, **kwargs: Any) -> ConformancePack:
     parameters = {"DbPassword": PASSWORD, "Token": API_KEY}
-    return ConformancePack("secret-pack", template, parameters=parameters, **kwargs)  # type: ignore[arg-type]
+    return ConformancePack("secret-pack", template, parameters=parameters, **kwargs)
 
 
 def test_no_echo_parameter_is_masked_in_repr_and_str(secret_template: Template) -> None:

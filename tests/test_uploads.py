@@ -106,7 +106,7 @@ def test_a_missing_bucket_is_not_found(sb: Sandbox, template: Template) -> None:
 def test_a_malformed_bucket_is_a_validation_error(template: Template, bucket: Any) -> None:
     """A bucket name S3 would refuse is refused before any call."""
     with pytest.raises(errors.ValidationError) as caught:
-        upload_template(None, template, bucket)  # type: ignore[arg-type]
+        upload_template(None, template, bucket)  # type: ignore[arg-type]  # no client: refused first
     assert caught.value.field == "bucket"
 
 
@@ -114,7 +114,7 @@ def test_a_malformed_bucket_is_a_validation_error(template: Template, bucket: An
 def test_a_malformed_prefix_is_a_validation_error(template: Template, prefix: Any) -> None:
     """A prefix starting with '/', too long, with control characters or not a str is refused."""
     with pytest.raises(errors.ValidationError) as caught:
-        upload_template(None, template, BUCKET, prefix=prefix)  # type: ignore[arg-type]
+        upload_template(None, template, BUCKET, prefix=prefix)  # type: ignore[arg-type]  # no client: refused first
     assert caught.value.field == "prefix"
 
 

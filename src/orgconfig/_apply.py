@@ -11,9 +11,9 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from orgconfig import _wire, errors
+from orgconfig import errors
 from orgconfig._plan_records import AccountResult, ApplyResult, ItemResult, PlannedChange
-from orgconfig._recorded import user_tags
+from orgconfig._tagging import arn_of, is_own, sync_tags
 from orgconfig.models import AccountStatus
 from orgconfig.multiregion import _run_together
 
@@ -23,8 +23,6 @@ if TYPE_CHECKING:
     from orgconfig.regional import ConformancePacks, OrgConfigRules
 
 __all__ = ["apply_plan"]
-
-_ARN_KEYS = ("OrganizationConformancePackArn", "OrganizationConfigRuleArn")
 
 
 def _accounts(statuses: Iterable[AccountStatus]) -> tuple[AccountResult, ...]:
@@ -51,18 +49,10 @@ def _sync_user_tags(
     """
     api, kind = collection._api, collection._kind  # the collection's own calls
     found = list(api.items(kind.describe, kind.describe_key, {kind.names_param: [name]}))
-    arn = next((str(item[k]) for item in found for k in _ARN_KEYS if k in item), None)
+    arn = next(filter(None, map(arn_of, found)), None)
     if arn is None:
         return
-    held = _wire.tags_from_api(list(api.items("ListTagsForResource", "Tags", {"ResourceArn": arn})))
-    mine = user_tags(held)
-    desired = user_tags(wanted)
-    stale = [k for k in mine if k not in desired]
-    changed = [{"Key": k, "Value": v} for k, v in desired.items() if mine.get(k) != v]
-    if stale:
-        api.call("UntagResource", {"ResourceArn": arn, "TagKeys": stale})
-    if changed:
-        api.call("TagResource", {"ResourceArn": arn, "Tags": changed})
+    sync_tags(api, arn, wanted, keys=lambda key: not is_own(key))
 
 
 def _run(

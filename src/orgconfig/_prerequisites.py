@@ -23,6 +23,7 @@ from orgconfig._bucket_access import decide, problem_of, reader_request, stateme
 from orgconfig._uploads import TEMPLATE_PREFIX
 from orgconfig.buckets import (
     CONFORMS_ROLE_PATTERN,
+    Purpose,
     check_bucket_policy,
     partition_for_region,
     template_object_arn,
@@ -368,31 +369,31 @@ def recorders(ctx: Context, max_workers: int) -> Check:
     if isinstance(targeted, Exception):
         return _unknown("configuration_recorders", title, targeted)
     accounts = sorted(a.id for a in targeted if a.is_active)
-    results: dict[str, dict[str, bool] | str] = {}
+    found: dict[str, dict[str, bool]] = {}  # account -> region -> has a recorder
+    reasons: dict[str, str] = {}  # account -> why it could not be checked
     if accounts:
         workers = max(1, min(max_workers, len(accounts)))
         with concurrent.futures.ThreadPoolExecutor(workers, "orgconfig-preflight") as pool:
-            for account_id, found in zip(
+            for account_id, answer in zip(
                 accounts, pool.map(lambda a: _recorders_of(ctx, a), accounts), strict=True
             ):
-                results[account_id] = found
+                if isinstance(answer, str):
+                    reasons[account_id] = answer
+                else:
+                    found[account_id] = answer
     missing = {
-        region: tuple(
-            a
-            for a in accounts
-            if isinstance(results[a], dict) and not results[a][region]  # type: ignore[index]
-        )
+        region: tuple(a for a in accounts if a in found and not found[a][region])
         for region in ctx.regions
     }
     missing = {region: ids for region, ids in missing.items() if ids}
-    unreachable = tuple(a for a in accounts if isinstance(results[a], str))
+    unreachable = tuple(a for a in accounts if a in reasons)
     lacking = tuple(sorted({a for ids in missing.values() for a in ids}))
     parts = [
         f"{len(ids)} account(s) without a recorder in {region}: {ctx.label(ids)}"
         for region, ids in missing.items()
     ]
     if unreachable:
-        first = results[unreachable[0]]
+        first = reasons[unreachable[0]]
         parts.append(
             f"{len(unreachable)} account(s) could not be checked (unknown): "
             f"{ctx.label(unreachable)}; for example: {first}"
@@ -457,7 +458,7 @@ def quota(ctx: Context, kind: str, limits: QuotaLimits) -> Check:
 def bucket(
     ctx: Context,
     name: str,
-    purpose: str,
+    purpose: Purpose,
     prefix: str | None,
     organization_id: Callable[[], str],
 ) -> Check:
@@ -493,7 +494,7 @@ def bucket(
     problems = check_bucket_policy(
         policy,
         organization_id=organization,
-        purpose=purpose,  # type: ignore[arg-type]
+        purpose=purpose,
         bucket=name,
         prefix=prefix,
         partition=partition,

@@ -11,34 +11,50 @@ WARNING and never turns a put that was made into a failure.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from orgconfig import errors
 from orgconfig._aws.config import ConfigApi
 from orgconfig._recorded import ORGCONFIG_TAG_PREFIX
 
-__all__ = ["arn_of", "sync_own_tags"]
+__all__ = ["arn_of", "is_own", "sync_own_tags", "sync_tags"]
 
 _log = logging.getLogger("orgconfig")
+
+
+def sync_tags(
+    api: ConfigApi, arn: str, wanted: Mapping[str, str], *, keys: Callable[[str], bool]
+) -> None:
+    """Make ``arn``'s tags whose keys ``keys`` selects exactly those of ``wanted`` it selects.
+
+    Tags ``keys`` does not select are left as they are; at most three calls (list, untag, tag).
+    """
+    held = {
+        str(t["Key"]): str(t["Value"])
+        for t in api.items("ListTagsForResource", "Tags", {"ResourceArn": arn})
+    }
+    mine = {k: v for k, v in held.items() if keys(k)}
+    desired = {k: v for k, v in wanted.items() if keys(k)}
+    stale = [k for k in mine if k not in desired]
+    changed = [{"Key": k, "Value": v} for k, v in desired.items() if mine.get(k) != v]
+    if stale:
+        api.call("UntagResource", {"ResourceArn": arn, "TagKeys": stale})
+    if changed:
+        api.call("TagResource", {"ResourceArn": arn, "Tags": changed})
+
+
+def is_own(key: str) -> bool:
+    """Whether a tag key is orgconfig's own (``orgconfig:...``)."""
+    return key.startswith(ORGCONFIG_TAG_PREFIX)
 
 
 def sync_own_tags(api: ConfigApi, arn: str | None, wanted: Mapping[str, str]) -> None:
     """Make ``arn``'s ``orgconfig:`` tags exactly those of ``wanted`` (other tags untouched)."""
     if not arn:
         return
-    own = {k: v for k, v in wanted.items() if k.startswith(ORGCONFIG_TAG_PREFIX)}
     try:
-        held = {
-            str(t["Key"]): str(t["Value"])
-            for t in api.items("ListTagsForResource", "Tags", {"ResourceArn": arn})
-        }
-        stale = [k for k in held if k.startswith(ORGCONFIG_TAG_PREFIX) and k not in own]
-        changed = [{"Key": k, "Value": v} for k, v in own.items() if held.get(k) != v]
-        if stale:
-            api.call("UntagResource", {"ResourceArn": arn, "TagKeys": stale})
-        if changed:
-            api.call("TagResource", {"ResourceArn": arn, "Tags": changed})
+        sync_tags(api, arn, wanted, keys=is_own)
     except errors.OrgConfigError as err:
         _log.warning(
             "the put of %s was made, but its orgconfig tags could not be updated: %s", arn, err
@@ -46,7 +62,7 @@ def sync_own_tags(api: ConfigApi, arn: str | None, wanted: Mapping[str, str]) ->
 
 
 def arn_of(response: Mapping[str, Any]) -> str | None:
-    """The ARN a put answered with (packs and rules name it differently)."""
+    """The ARN in a put's answer or a describe item (packs and rules name it differently)."""
     for key in ("OrganizationConformancePackArn", "OrganizationConfigRuleArn"):
         value = response.get(key)
         if isinstance(value, str):

@@ -271,12 +271,14 @@ def hide_in_errors(cls: type, secrets: Callable[[Mapping[str, Any]], Iterable[st
                 bound = signature.bind(self, *args, **kwargs)
                 bound.apply_defaults()
                 values = list(secrets(bound.arguments))
-            except Exception:
+            except (TypeError, ValueError, AttributeError):
+                # Arguments bind() refuses, or that secrets() cannot read: the constructor's
+                # own error (typed, raised below) says what is wrong with them.
                 values = []
             scrub_error(error, values)
             raise
 
-    cls.__init__ = hiding_init  # type: ignore[misc]
+    cls.__init__ = hiding_init  # type: ignore[misc]  # wrapping the attrs-generated constructor
 
 
 # -- NoEcho -------------------------------------------------------------------------------------
@@ -345,8 +347,8 @@ def _redact_record(record: logging.LogRecord) -> None:
         return
     try:
         message = record.getMessage()
-    except Exception:
-        return
+    except (TypeError, ValueError):
+        return  # arguments that do not fit the format: logging itself reports that record
     hidden = message
     for form in forms:
         if form in hidden:

@@ -71,7 +71,7 @@ def test_from_s3_uri_refuses_a_uri_that_is_not_a_str(uri: Any) -> None:
 def test_from_s3_uri_refuses_a_session_of_another_type() -> None:
     """session must be a boto3.Session or None."""
     with pytest.raises(errors.TemplateError) as info:
-        Template.from_s3_uri("s3://bucket-a/k.yaml", session="default")  # type: ignore[arg-type]
+        Template.from_s3_uri("s3://bucket-a/k.yaml", session="default")  # type: ignore[arg-type]  # a profile name, not a session
     assert info.value.field == "session"
     assert info.value.message == "session must be a boto3.Session or None, not str"
 
@@ -92,7 +92,7 @@ def test_from_file_refuses_a_path_of_another_type(path: Any) -> None:
 
 def test_from_file_accepts_a_bytes_path() -> None:
     """A bytes path is decoded with the file system encoding and kept as a str."""
-    template = Template.from_file(os.fsencode(DATA / "small-pack.yaml"))  # type: ignore[arg-type]
+    template = Template.from_file(os.fsencode(DATA / "small-pack.yaml"))  # type: ignore[arg-type]  # bytes paths work though not declared
     assert template.source == str(DATA / "small-pack.yaml")
 
 
@@ -135,13 +135,19 @@ def test_from_file_refuses_a_name_with_a_nul() -> None:
     assert isinstance(info.value.__cause__, ValueError)
 
 
-def test_from_file_unreadable_file(tmp_path: Path) -> None:
+def test_from_file_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A file without read permission is a TemplateError caused by the PermissionError."""
-    if os.name != "posix" or os.geteuid() == 0:
-        pytest.skip("permissions do not stop this user")
     locked = tmp_path / "locked.yaml"
     locked.write_text(MINIMAL_YAML)
-    locked.chmod(0)
+    real_open = os.open
+
+    def refuse(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        # What the OS answers a user the mode 000 stops (root is never stopped: simulate it).
+        if os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(errors.TemplateError) as info:
         Template.from_file(locked)
     assert isinstance(info.value.__cause__, PermissionError)

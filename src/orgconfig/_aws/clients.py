@@ -187,9 +187,10 @@ class ClientFactory:
             }
 
         core = botocore.session.get_session()
-        # botocore has no public setter for a session's credentials provider; this is the
-        # documented shape of refreshable credentials, used as botocore's own assume-role does.
-        core._credentials = DeferredRefreshableCredentials(  # type: ignore[attr-defined]
+        # botocore has no public setter for a session's credentials provider (the stubs do not
+        # declare the attribute); refreshable credentials set this way are what botocore's own
+        # assume-role provider produces.
+        core._credentials = DeferredRefreshableCredentials(  # type: ignore[attr-defined]  # see above
             refresh_using=refresh, method="assume-role"
         )
         return boto3.Session(botocore_session=core, region_name=region)

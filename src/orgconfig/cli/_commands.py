@@ -15,7 +15,7 @@ import sys
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 
 import click
 
@@ -188,7 +188,7 @@ def preflight(delivery_buckets: tuple[str, ...], **options: Any) -> int:
 # -- plan, apply, export ------------------------------------------------------------------------
 
 
-def _prune(prune: bool, prune_all: bool) -> bool | str:
+def _prune(prune: bool, prune_all: bool) -> bool | Literal["all"]:
     return "all" if prune_all else prune
 
 
@@ -216,7 +216,7 @@ def plan(
     run = settings()
     org = run.organization()
     state = load_desired(desired, session=org.session)
-    made = make_plan(org, state, _prune(prune, prune_all))  # type: ignore[arg-type]
+    made = make_plan(org, state, _prune(prune, prune_all))
     if out is not None:
         made.save(out)
         run.output.note(f"plan saved to {out}: apply it with 'orgconfig apply {out}'")
@@ -272,7 +272,8 @@ def apply(
             )
         made = Plan.load(source, org)
     else:
-        made = make_plan(org, load_desired(source, session=org.session), _prune(prune, prune_all))  # type: ignore[arg-type]
+        desired = load_desired(source, session=org.session)
+        made = make_plan(org, desired, _prune(prune, prune_all))
     run.output.note(f"applying {len(made.changes)} change(s)")
     with run.output.progress("apply") as progress:
         result = made.apply(

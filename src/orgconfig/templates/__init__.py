@@ -398,7 +398,7 @@ def _check_source(source: object) -> None:
 def _path_name(path: object) -> str:
     """The file name of ``path``: a str, bytes or path-like object; anything else is refused."""
     try:
-        name = os.fspath(path)  # type: ignore[call-overload]
+        name = os.fspath(path)  # type: ignore[call-overload]  # any object: fspath's TypeError is the check
     except TypeError:
         raise errors.TemplateError(
             f"path must be a str or a path-like object, not {type(path).__name__}",

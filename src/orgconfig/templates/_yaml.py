@@ -509,7 +509,7 @@ def _raise_if_too_deep(text: str, error: yaml.YAMLError) -> None:
     try:
         events = _PyEvents(text)
         while events.check_event():
-            event: Event = events.get_event()  # type: ignore[no-untyped-call]
+            event: Event = events.get_event()  # type: ignore[no-untyped-call]  # PyYAML's parser is untyped
             if isinstance(event, NodeEvent):
                 if depth >= MAX_NESTING_DEPTH:
                     raise _TooDeepError(_mark_text(event.start_mark))
